@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+
+from comments.models import Comment
+
+from .models import Article
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "published_at", "comments_open", "approved_comments"]
+    list_filter = ["status", "comments_open", "moderation", "published_at"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published_at"
+    filter_horizontal = ["related"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "byline", "summary", "body"]}),
+        ("Publishing", {"fields": ["status", "published_at", "related"]}),
+        ("Comments", {"fields": ["comments_open", "moderation"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                approved_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED))
+            )
+        )
+
+    @admin.display(description="approved comments", ordering="approved_count")
+    def approved_comments(self, article):
+        return article.approved_count

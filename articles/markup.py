@@ -1,0 +1,45 @@
+"""The editorial markup policy: what an article body may contain.
+
+Editors write either plain text (blank lines separate paragraphs) or HTML. Either way the body
+is cleaned to this allowlist before it is stored as ``body_html``: editors are trusted more than
+commenters, but an article page must never carry script, styles or event handlers.
+"""
+
+import re
+
+import bleach
+from django.utils.html import escape
+
+EDITORIAL_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "figcaption", "figure",
+        "h2", "h3", "h4", "hr", "i", "li", "ol", "p", "pre", "q", "s", "strong", "sub", "sup",
+        "ul",
+    }
+)  # fmt: skip
+EDITORIAL_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "abbr": ["title"],
+    "blockquote": ["cite"],
+    "q": ["cite"],
+}
+EDITORIAL_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+_BLOCK_TAG = re.compile(r"<\s*(p|h[2-4]|ul|ol|blockquote|figure|pre|hr)\b", re.IGNORECASE)
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def render_editorial(body: str) -> str:
+    """Return safe HTML for an article body written as plain text or as HTML."""
+    body = body.replace("\r\n", "\n").strip()
+    if not _BLOCK_TAG.search(body):
+        paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(body) if p.strip()]
+        body = "".join("<p>{}</p>".format(escape(p).replace("\n", "<br>")) for p in paragraphs)
+    return bleach.clean(
+        body,
+        tags=EDITORIAL_TAGS,
+        attributes=EDITORIAL_ATTRIBUTES,
+        protocols=EDITORIAL_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )

@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .markup import render_editorial
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, and not scheduled for later."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    class Moderation(models.TextChoices):
+        INHERIT = "inherit", _("Use the site's setting")
+        PRE = "pre", _("Hold every comment for review")
+        POST = "post", _("Publish comments at once unless a check holds them")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    byline = models.CharField(_("byline"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(
+        _("body"), help_text=_("Plain text (blank lines separate paragraphs) or HTML.")
+    )
+    body_html = models.TextField(editable=False, default="")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    moderation = models.CharField(
+        _("comment moderation"),
+        max_length=10,
+        choices=Moderation.choices,
+        default=Moderation.INHERIT,
+    )
+    related = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        verbose_name=_("related articles"),
+        help_text=_('Shown under the article as "More" links.'),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "-published_at"])]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_editorial(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def moderation_mode(self) -> str:
+        """The mode that applies to this article's new comments: auto, pre or post."""
+        if self.moderation == self.Moderation.INHERIT:
+            return settings.COMMENTS_MODERATION
+        return self.moderation
+
+    def accepts_comments(self) -> bool:
+        return self.is_published and self.comments_open

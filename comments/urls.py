@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import feeds, views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("articles/<slug:slug>/comments/", views.comment_post, name="post"),
+    path("articles/<slug:slug>/comments/feed/", feeds.ArticleCommentsFeed(), name="feed"),
+]

@@ -1,0 +1,25 @@
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+
+
+def csrf_failure(request, reason=""):
+    """A friendly page for a missing or stale CSRF token that gives back what was typed.
+
+    When the rejected request was a comment, the form is shown again, filled with what the
+    commenter sent and carrying a fresh token, so one click posts it.
+    """
+    from comments.forms import CommentForm
+
+    form = None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if request.method == "POST" and match and match.view_name == "comments:post":
+        form = CommentForm(initial=CommentForm.initial_from_data(request.POST))
+    return render(
+        request,
+        "403_csrf.html",
+        {"form": form, "form_action": request.path},
+        status=403,
+    )

@@ -1,0 +1,54 @@
+"""Shared fixtures and small factories for the whole suite."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from comments.models import Comment
+
+_sequence = itertools.count(1)
+
+
+def make_article(**fields) -> Article:
+    n = next(_sequence)
+    defaults = {
+        "title": f"Article {n}",
+        "slug": f"article-{n}",
+        "summary": f"Summary of article {n}.",
+        "body": f"First paragraph of article {n}.\n\nSecond paragraph.",
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(hours=n),
+    }
+    defaults.update(fields)
+    return Article.objects.create(**defaults)
+
+
+def make_comment(article: Article, **fields) -> Comment:
+    n = next(_sequence)
+    defaults = {
+        "author_name": f"Reader {n}",
+        "author_email": f"reader{n}@example.com",
+        "body": f"Comment number {n}.",
+        "status": Comment.Status.APPROVED,
+    }
+    defaults.update(fields)
+    return Comment.objects.create(article=article, **defaults)
+
+
+@pytest.fixture
+def article(db) -> Article:
+    return make_article(title="Massage and MS", slug="massage-and-ms")
+
+
+@pytest.fixture
+def comment_data() -> dict:
+    """What a commenter types into the form."""
+    return {
+        "comment": "Which massage device helps with lower back pain?",
+        "name": "Walter",
+        "email": "walter.private@example.com",
+        "url": "",
+    }

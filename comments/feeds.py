@@ -1,5 +1,6 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from articles.models import Article
@@ -49,3 +50,10 @@ class ArticleCommentsFeed(Feed):
 
     def item_author_name(self, item):
         return item.author_name
+
+
+class ArticleCommentsAtomFeed(ArticleCommentsFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, article):
+        return self.description(article)

@@ -7,4 +7,9 @@ app_name = "comments"
 urlpatterns = [
     path("articles/<slug:slug>/comments/", views.comment_post, name="post"),
     path("articles/<slug:slug>/comments/feed/", feeds.ArticleCommentsFeed(), name="feed"),
+    path(
+        "articles/<slug:slug>/comments/feed/atom/",
+        feeds.ArticleCommentsAtomFeed(),
+        name="feed-atom",
+    ),
 ]

@@ -4,12 +4,15 @@ from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap
 
+from . import views
+
 sitemaps = {"articles": ArticleSitemap}
 
 urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon),
     path(
         "sitemap.xml",
         sitemap,

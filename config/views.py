@@ -1,4 +1,5 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import Resolver404, resolve
 
 
@@ -23,3 +24,8 @@ def csrf_failure(request, reason=""):
         {"form": form, "form_action": request.path},
         status=403,
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page declares; send them the site's icon."""
+    return redirect(static("favicon.svg"), permanent=True)

@@ -22,11 +22,12 @@ def test_article_feeds_list_published_articles(client, url):
     assert "Draft story" not in body
 
 
-def test_comment_feed_lists_approved_comments_by_name_only(client, article):
+@pytest.mark.parametrize("feed", ["feed/", "feed/atom/"])
+def test_comment_feed_lists_approved_comments_by_name_only(client, article, feed):
     make_comment(article, author_name="Ann", author_email="ann.secret@example.com", body="Yes")
     make_comment(article, body="Held back", status=Comment.Status.PENDING)
 
-    response = client.get(f"/articles/{article.slug}/comments/feed/")
+    response = client.get(f"/articles/{article.slug}/comments/{feed}")
 
     body = response.content.decode()
     assert response.status_code == 200

@@ -232,6 +232,19 @@ def test_invalid_field_is_explained_next_to_it_and_the_comment_is_kept(
     assert not Comment.objects.exists()
 
 
+def test_errors_are_summarised_above_the_form_with_links_to_the_fields(
+    client, article, comment_data
+):
+    response = post(client, article, {**comment_data, "email": "nope", "name": ""})
+
+    html = response.content.decode()
+    summary = html[html.index('class="alert alert-danger form-error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert 'role="alert"' in html
+    assert '<a href="#id_name">Name: This field is required.</a>' in summary
+    assert '<a href="#id_email">Email: Enter a valid email address.</a>' in summary
+
+
 def test_comment_over_the_length_limit_is_refused_and_kept_whole(client, article, comment_data):
     long_text = "word " * 1100  # 5,500 characters
 

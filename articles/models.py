@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -20,6 +22,7 @@ class Article(models.Model):
 
     class Moderation(models.TextChoices):
         INHERIT = "inherit", _("Use the site's setting")
+        AUTO = "auto", _("Hold comments from first-time commenters")
         PRE = "pre", _("Hold every comment for review")
         POST = "post", _("Publish comments at once unless a check holds them")
 
@@ -84,4 +87,8 @@ class Article(models.Model):
         return self.moderation
 
     def accepts_comments(self) -> bool:
-        return self.is_published and self.comments_open
+        """Open for comments: published, not closed by hand, not past the closing age."""
+        if not (self.is_published and self.comments_open):
+            return False
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        return not days or timezone.now() - self.published_at < timedelta(days=days)

@@ -1,13 +1,18 @@
+import ipaddress
+
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.views import render_article
 
 from . import services
-from .forms import CommentForm
-from .models import OWN_COMMENTS_SESSION_KEY
+from .forms import CommentForm, ReportForm
+from .models import OWN_COMMENTS_SESSION_KEY, Comment
 from .section import forget_author, remember_author
 
 OWN_COMMENTS_KEPT = 50
@@ -32,12 +37,27 @@ def comment_post(request, slug):
                 author_email=data["email"],
                 author_url=data["url"],
                 parent_id=data["parent"],
-                ip_address=request.META.get("REMOTE_ADDR") or None,
+                ip_address=client_ip(request),
                 user_agent=request.headers.get("User-Agent", ""),
                 user=request.user,
+                notify_replies=data["notify_replies"],
+                honeypot=data["reference"],
+                seconds_to_submit=form.seconds_to_submit,
             )
         except ValidationError as error:
             _add_errors(form, error)
+        except services.RateLimited as limited:
+            form.add_error(
+                None,
+                _(
+                    "You are posting faster than we allow. Please wait %(seconds)d seconds, "
+                    "then post again: your text is kept below."
+                )
+                % {"seconds": limited.retry_after},
+            )
+            response = render_article(request, article, comment_form=form, status=429)
+            response["Retry-After"] = str(limited.retry_after)
+            return response
         else:
             if comment.awaiting_moderation:
                 _remember_own_comment(request, comment.pk)
@@ -50,20 +70,65 @@ def comment_post(request, slug):
     return render_article(request, article, comment_form=form)
 
 
+def client_ip(request) -> str | None:
+    """The commenter's IP address, read behind ``COMMENTS_TRUSTED_PROXIES`` reverse proxies."""
+    proxies = settings.COMMENTS_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [ip.strip() for ip in request.headers.get("X-Forwarded-For", "").split(",")]
+        forwarded = [ip for ip in forwarded if ip]
+        if len(forwarded) >= proxies:
+            return _valid_ip(forwarded[-proxies])
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
 def _add_errors(form, error: ValidationError) -> None:
     """Show the service's objections on the form; a bad reply target becomes a new comment."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
         return
-    for field, messages in error.message_dict.items():
+    for field, field_errors in error.message_dict.items():
         if field == "parent":
             form.data["parent"] = ""
             form.cleaned_data["parent"] = None
             field = None
-        form.add_error(field, messages)
+        form.add_error(field, field_errors)
 
 
 def _remember_own_comment(request, pk: int) -> None:
     """Let this browser see its own held comment, marked as awaiting moderation."""
     ids = [*request.session.get(OWN_COMMENTS_SESSION_KEY, []), pk]
     request.session[OWN_COMMENTS_SESSION_KEY] = ids[-OWN_COMMENTS_KEPT:]
+
+
+def comment_report(request, pk):
+    """A reader reports a public comment: a reason from a short list and optional details."""
+    comment = get_object_or_404(
+        Comment.objects.public()
+        .select_related("article")
+        .filter(article__in=Article.objects.published()),
+        pk=pk,
+    )
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.session.session_key:
+            request.session.save()
+        try:
+            services.comment_report(
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                reporter=f"session:{request.session.session_key}",
+            )
+        except services.AlreadyReported:
+            messages.info(request, _("You have already reported this comment. Thank you."))
+        else:
+            messages.success(request, _("Thank you. A moderator will look at this comment."))
+        return redirect(comment.get_absolute_url())
+    return render(request, "comments/report.html", {"comment": comment, "form": form})

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
     "articles",
     "comments",
 ]
@@ -147,7 +148,8 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "moderation:queue"
 
 # Email (Django 6.1's MAILERS): SMTP when EMAIL_HOST is set, else the console locally. The variable
 # names are Django's classic ones, so hosting platforms' usual settings work unchanged.
@@ -176,8 +178,17 @@ del EMAIL_HOST
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
-# Django's built-in tasks: run at once locally; production configures a worker backend.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Django's built-in tasks (mail to moderators and subscribers). Locally they run at once, in
+# the request; production sets DJANGO_TASKS_BACKEND=database and runs `manage.py db_worker`
+# (django-tasks-db: the queue lives in the same PostgreSQL, nothing else to run).
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND_NAME = os.environ.get("DJANGO_TASKS_BACKEND", "immediate")
+if TASKS_BACKEND_NAME not in TASK_BACKENDS:
+    raise ImproperlyConfigured("DJANGO_TASKS_BACKEND must be 'immediate' or 'database'.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND_NAME]}}
 
 # Security. A strict CSP: no inline script or style anywhere, including the admin.
 SECURE_CSP = {
@@ -217,6 +228,8 @@ LOGGING = {
 
 # The site, as readers see it.
 SITE_NAME = os.environ.get("SITE_NAME", "Multiple Sclerosis News Today")
+# The site's public address, for links in mail (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_DISCLAIMER = os.environ.get(
     "SITE_DISCLAIMER",
     f"{SITE_NAME} is strictly a news and information website about the disease. It does not "
@@ -229,7 +242,7 @@ SITE_DISCLAIMER = os.environ.get(
 ARTICLES_PER_PAGE = env_int("ARTICLES_PER_PAGE", 10)
 
 # The comment policy. Every value can be set from the environment.
-COMMENTS_MODERATION = os.environ.get("COMMENTS_MODERATION", "post")
+COMMENTS_MODERATION = os.environ.get("COMMENTS_MODERATION", "auto")
 if COMMENTS_MODERATION not in {"auto", "pre", "post"}:
     raise ImproperlyConfigured("COMMENTS_MODERATION must be one of auto, pre, post.")
 COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
@@ -237,3 +250,27 @@ COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)
 COMMENTS_NAME_MAX_LENGTH = 100
 COMMENTS_AUTHOR_COOKIE = "comment_author"
 COMMENTS_AUTHOR_COOKIE_MAX_AGE = env_int("COMMENTS_AUTHOR_COOKIE_DAYS", 365) * 24 * 60 * 60
+# Hold a comment with this many links or more (0: never).
+COMMENTS_HOLD_LINKS = env_int("COMMENTS_HOLD_LINKS", 2)
+# Reader reports that hide an approved comment until a moderator decides.
+COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", 3)
+# Close an article's comments this many days after publication (0: never).
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
+# Who hears of held comments, besides the members of the Moderators group.
+COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
+# Abuse defences (comments/checks.py). Each finding is recorded on the comment as a reason.
+COMMENTS_MIN_SUBMIT_SECONDS = env_int("COMMENTS_MIN_SUBMIT_SECONDS", 3)
+COMMENTS_FORM_MAX_AGE_HOURS = env_int("COMMENTS_FORM_MAX_AGE_HOURS", 48)
+COMMENTS_DUPLICATE_WINDOW_HOURS = env_int("COMMENTS_DUPLICATE_WINDOW_HOURS", 24)
+# Flood limits per IP address and per email, counted in the shared cache.
+COMMENTS_RATE_GAP_SECONDS = env_int("COMMENTS_RATE_GAP_SECONDS", 15)
+COMMENTS_RATE_PER_HOUR = env_int("COMMENTS_RATE_PER_HOUR", 20)
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: use REMOTE_ADDR).
+COMMENTS_TRUSTED_PROXIES = env_int("COMMENTS_TRUSTED_PROXIES", 0)
+# Optional Akismet check; off unless a key is set. The commenter's email is never sent.
+AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
+AKISMET_URL = os.environ.get("AKISMET_URL", "https://rest.akismet.com/1.1/comment-check")
+AKISMET_TIMEOUT = float(os.environ.get("AKISMET_TIMEOUT", "3"))
+# Request bodies: a comment is at most a few tens of kilobytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
@@ -11,6 +12,10 @@ sitemaps = {"articles": ArticleSitemap}
 urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
+    path("", include("comments.subscription_urls")),
+    path("moderation/", include("comments.moderation_urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("favicon.ico", views.favicon),
     path(

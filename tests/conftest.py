@@ -4,9 +4,11 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article
+from comments.forms import issue_timestamp
 from comments.models import Comment
 
 _sequence = itertools.count(1)
@@ -38,6 +40,18 @@ def make_comment(article: Article, **fields) -> Comment:
     return Comment.objects.create(article=article, **defaults)
 
 
+@pytest.fixture(autouse=True)
+def _tests_post_fast(settings):
+    """Tests post faster and more often than people do. The tests of those defences turn
+    them back on; every test starts with an empty cache (rate-limit counts live there)."""
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
+    settings.COMMENTS_RATE_GAP_SECONDS = 0
+    settings.COMMENTS_RATE_PER_HOUR = 0
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def article(db) -> Article:
     return make_article(title="Massage and MS", slug="massage-and-ms")
@@ -51,4 +65,5 @@ def comment_data() -> dict:
         "name": "Walter",
         "email": "walter.private@example.com",
         "url": "",
+        "issued": issue_timestamp(),
     }

@@ -13,6 +13,12 @@ from tests.conftest import make_article, make_comment
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def publish_at_once(settings):
+    """These tests are about the form; the moderation policy has tests of its own."""
+    settings.COMMENTS_MODERATION = "post"
+
+
 def post_url(article):
     return reverse("comments:post", kwargs={"slug": article.slug})
 

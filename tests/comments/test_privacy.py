@@ -34,7 +34,8 @@ def crawl(client: Client, start: list[str], limit: int = 300) -> dict[str, str]:
         if url in seen:
             continue
         response = client.get(url)
-        body = response.content.decode(errors="replace")
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode(errors="replace")
         seen[url] = body + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
         for link in re.findall(r'(?:href|src)="([^"#]+)', body) + re.findall(
             r"<loc>([^<]+)</loc>", body

@@ -66,7 +66,9 @@ def post_comment(page, url, text):
     page.wait_for_load_state("load")
 
 
-def test_hostile_comments_render_as_inert_text(page, live_server):
+def test_hostile_comments_render_as_inert_text(page, live_server, settings):
+    settings.COMMENTS_MODERATION = "post"
+    settings.COMMENTS_HOLD_LINKS = 0
     article = make_article(title="Hostile input")
     url = live_server.url + article.get_absolute_url()
     dialogs = []

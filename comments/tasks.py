@@ -1,0 +1,293 @@
+"""The comment section's mail, sent by Django tasks (``django.tasks``).
+
+Every task takes ids, reads the current state of the database, and decides again whether
+anything is still worth sending: a task may run seconds (or, on a busy worker, minutes) after it
+was queued, and a comment may have been approved, removed or replied to in the meantime.
+Each returns what it did (a count or a flag), which the task backend keeps as the result.
+"""
+
+from datetime import datetime, timedelta
+from email import policy as email_policy
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from . import notifications
+from .models import Comment, ModerationLog, ModeratorMail, Subscriber
+
+# At most one mail a minute to each moderator address; a burst becomes one digest.
+MODERATOR_MAIL_INTERVAL = timedelta(seconds=60)
+# How far back a moderator's first mail looks for held comments.
+NEW_MODERATOR_LOOKBACK = timedelta(hours=24)
+DIGEST_LIMIT = 50
+EXCERPT_CHARACTERS = 300
+# A reply is announced once, even if it is unpublished and approved again later.
+REPLY_MAIL_MEMORY = 60 * 60 * 24 * 90
+
+Status = Comment.Status
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+class _Mail(EmailMessage):
+    def message(self, *, policy=email_policy.default):
+        # List-Unsubscribe holds one long URL with no spaces. Folded to the usual 78 columns,
+        # Python's email package rewrites it as RFC 2047 encoded words, which mail clients do
+        # not read as a URL; lines may be up to 998 characters long (RFC 5322), so none folds.
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
+def _send(*, to: str, subject: str, template: str, context: dict, headers=None) -> None:
+    """Send one plain-text mail to one address, from ``DEFAULT_FROM_EMAIL``."""
+    context = {"site_name": settings.SITE_NAME, "site_url": notifications.site_url(), **context}
+    _Mail(
+        subject=_one_line(f"[{settings.SITE_NAME}] {subject}"),
+        body=render_to_string(template, context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        # RFC 3834: auto-responders must not answer this mail.
+        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+    ).send()
+
+
+def _commenter_headers(unsubscribe_url: str) -> dict:
+    """RFC 2369 and RFC 8058: mail clients show an unsubscribe button that works in one click."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+# Moderators --------------------------------------------------------------------------------
+
+
+@task
+def notify_moderators(emails: list[str] | None = None) -> int:
+    """Mail each moderator the comments held since their last mail; returns mails sent.
+
+    ``emails`` limits the run to those moderator addresses (a deferred digest); addresses that
+    are no longer moderators are skipped.
+
+    No address gets more than one mail a minute. When a mail is due less than a minute after
+    the last one, what happens depends on the task backend: if it supports deferred tasks, this
+    task is queued again for the end of that minute and the digest goes out then; if it does not
+    (the ImmediateBackend used locally), nothing is sent now, and the next held comment after
+    the minute carries all of these in its digest, since each mail lists everything held since
+    the recipient's previous mail.
+    """
+    recipients = notifications.moderator_emails()
+    if emails is not None:
+        wanted = {notifications.normalize_email(email) for email in emails}
+        recipients = [email for email in recipients if email in wanted]
+    sent = 0
+    for email in recipients:
+        did_send, due_at = _notify_moderator(email)
+        sent += did_send
+        if due_at is not None:
+            _defer_digest(email, due_at)
+    return sent
+
+
+def _notify_moderator(email: str) -> tuple[bool, datetime | None]:
+    """Send this moderator their digest if one is due: (sent, when it may go out if it must
+    wait for the end of the minute)."""
+    with transaction.atomic():
+        now = timezone.now()
+        ModeratorMail.objects.get_or_create(
+            email=email, defaults={"last_sent_at": now - NEW_MODERATOR_LOOKBACK}
+        )
+        # Locked until the mail is sent and recorded, so two workers never both send it, and a
+        # failed send leaves last_sent_at alone for the next digest to pick these up.
+        state = ModeratorMail.objects.select_for_update().get(email=email)
+        held = _held_between(state.last_sent_at, now)
+        total = held.count()
+        if not total:
+            return False, None
+        if now - state.last_sent_at < MODERATOR_MAIL_INTERVAL:
+            return False, state.last_sent_at + MODERATOR_MAIL_INTERVAL
+        _send_moderator_mail(email, list(held[:DIGEST_LIMIT]), total)
+        state.last_sent_at = now
+        state.save(update_fields=["last_sent_at"])
+    return True, None
+
+
+def _held_between(since, until):
+    """Comments still pending that were posted, or put back on hold, in (since, until]."""
+    put_on_hold = ModerationLog.objects.filter(
+        comment=OuterRef("pk"),
+        to_status=Status.PENDING,
+        created_at__gt=since,
+        created_at__lte=until,
+    )
+    return (
+        Comment.objects.filter(status=Status.PENDING)
+        .filter(Q(created_at__gt=since, created_at__lte=until) | Exists(put_on_hold))
+        .select_related("article")
+        .order_by("created_at", "pk")
+    )
+
+
+def _defer_digest(email: str, retry_at: datetime) -> None:
+    backend = notify_moderators.get_backend()
+    if not backend.supports_defer:
+        return
+    # A burst of held comments queues one deferred digest per address, not one per comment.
+    if cache.add(f"comments:moderator-digest:{email}:{retry_at.timestamp()}", True, 300):
+        notify_moderators.using(run_after=retry_at).enqueue(emails=[email])
+
+
+def _send_moderator_mail(email: str, comments: list[Comment], total: int) -> None:
+    items = [
+        {
+            "article_title": comment.article.title,
+            "author_name": comment.author_name,
+            "author_email": comment.author_email,
+            "reasons": "; ".join(
+                _one_line(reason.get("message") or reason.get("code", ""))
+                for reason in comment.hold_reasons
+                if isinstance(reason, dict)
+            )
+            or _("no reason recorded"),
+            "excerpt": Truncator(_one_line(comment.body)).chars(EXCERPT_CHARACTERS),
+            "review_url": notifications.site_url(f"/moderation/comment/{comment.pk}/"),
+        }
+        for comment in comments
+    ]
+    if total == 1:
+        subject = _("Comment held for moderation on “%(title)s”") % {
+            "title": comments[0].article.title
+        }
+    else:
+        subject = ngettext(
+            "%(count)d comment held for moderation",
+            "%(count)d comments held for moderation",
+            total,
+        ) % {"count": total}
+    _send(
+        to=email,
+        subject=subject,
+        template="emails/moderators_held_comments.txt",
+        context={
+            "comments": items,
+            "total": total,
+            "more": total - len(items),
+            "queue_url": notifications.site_url("/moderation/?status=pending"),
+        },
+    )
+
+
+# Reply subscriptions -----------------------------------------------------------------------
+
+
+@task
+def request_subscription(comment_pk: int) -> bool:
+    """Start double opt-in for the author of this comment; True if a confirmation was sent.
+
+    Nothing is sent to an address that has already confirmed, that got a confirmation mail in
+    the last 24 hours, or for a comment that went to spam or was removed (a spammer must not be
+    able to make the site mail a stranger).
+    """
+    comment = Comment.objects.filter(pk=comment_pk).first()
+    if (
+        comment is None
+        or not comment.notify_replies
+        or comment.status in (Status.SPAM, Status.REMOVED)
+    ):
+        return False
+    email = notifications.normalize_email(comment.author_email)
+    if not email:
+        return False
+    subscriber, _created = Subscriber.objects.get_or_create(email=email)
+    return _send_confirmation(subscriber.pk)
+
+
+@task
+def send_subscription_confirmation(subscriber_pk: int) -> bool:
+    """Mail this address a confirmation link unless it is active or got one in the last day.
+
+    Returns True if a mail was sent.
+    """
+    return _send_confirmation(subscriber_pk)
+
+
+def _send_confirmation(subscriber_pk: int) -> bool:
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_pk).first()
+        if subscriber is None or subscriber.is_active:
+            return False
+        now = timezone.now()
+        if notifications.confirmation_recently_sent(subscriber, now=now):
+            return False
+        _send(
+            to=subscriber.email,
+            subject=_("Please confirm: reply notifications"),
+            template="emails/subscription_confirm.txt",
+            context={
+                "confirm_url": notifications.confirmation_url(subscriber),
+                "unsubscribe_url": notifications.unsubscribe_url(subscriber),
+                "valid_days": notifications.CONFIRMATION_MAX_AGE.days,
+            },
+            headers=_commenter_headers(notifications.unsubscribe_url(subscriber)),
+        )
+        subscriber.confirmation_sent_at = now
+        subscriber.save(update_fields=["confirmation_sent_at"])
+    return True
+
+
+@task
+def notify_reply(comment_pk: int) -> bool:
+    """Tell the parent comment's author of this approved reply; True if a mail was sent.
+
+    Sent only when the parent asked for replies, its author's address is confirmed and not
+    unsubscribed, and the reply is not by that same address; at most once per reply. The
+    replier's email never appears in the mail (nor as Reply-To).
+    """
+    reply = Comment.objects.select_related("article", "parent").filter(pk=comment_pk).first()
+    if reply is None or reply.status != Status.APPROVED or reply.parent is None:
+        return False
+    parent = reply.parent
+    if not parent.notify_replies or parent.status != Status.APPROVED:
+        return False
+    email = notifications.normalize_email(parent.author_email)
+    if not email or notifications.normalize_email(reply.author_email) == email:
+        return False
+    subscriber = Subscriber.objects.filter(email=email).first()
+    if subscriber is None or not subscriber.is_active:
+        return False
+    # Comment ids can be reused after a database is rebuilt; the creation time makes it unique.
+    once = f"comments:reply-mail:{reply.pk}:{reply.created_at.timestamp()}"
+    if not cache.add(once, True, REPLY_MAIL_MEMORY):
+        return False
+    try:
+        unsubscribe_url = notifications.unsubscribe_url(subscriber)
+        _send(
+            to=subscriber.email,
+            subject=_("%(name)s replied to your comment on “%(title)s”")
+            % {"name": reply.author_name, "title": reply.article.title},
+            template="emails/reply_published.txt",
+            context={
+                "reply_author": reply.author_name,
+                "by_moderator": reply.by_moderator,
+                "article_title": reply.article.title,
+                "reply_text": reply.body,
+                "your_excerpt": Truncator(_one_line(parent.body)).chars(EXCERPT_CHARACTERS),
+                "reply_url": notifications.site_url(reply.get_absolute_url()),
+                "unsubscribe_url": unsubscribe_url,
+            },
+            headers=_commenter_headers(unsubscribe_url),
+        )
+    except Exception:
+        cache.delete(once)  # let a retry send it
+        raise
+    return True

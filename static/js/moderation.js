@@ -1,0 +1,57 @@
+// Keyboard shortcuts and "select all" for the moderation queue. The page works without this
+// file: every action is a plain form button; this only adds comfort.
+(function () {
+  "use strict";
+  const rows = Array.from(document.querySelectorAll(".queue-row[data-comment]"));
+  const selectAll = document.querySelector(".select-all");
+
+  if (selectAll) {
+    selectAll.addEventListener("change", function () {
+      document.querySelectorAll(".queue-select").forEach(function (box) {
+        box.checked = selectAll.checked;
+      });
+    });
+  }
+  if (!rows.length) return;
+
+  let current = -1;
+  function focusRow(index) {
+    if (index < 0 || index >= rows.length) return;
+    if (current >= 0) rows[current].classList.remove("is-current");
+    current = index;
+    rows[current].classList.add("is-current");
+    rows[current].focus();
+    rows[current].scrollIntoView({ block: "nearest" });
+  }
+  rows.forEach(function (row, index) {
+    row.addEventListener("focusin", function () {
+      if (current !== index) {
+        if (current >= 0) rows[current].classList.remove("is-current");
+        current = index;
+        row.classList.add("is-current");
+      }
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (target.closest("input[type=text], input[type=email], input:not([type]), textarea, select, [contenteditable]")) return;
+    const key = event.key;
+    if (key === "j") { focusRow(current + 1); event.preventDefault(); return; }
+    if (key === "k") { focusRow(current < 0 ? 0 : current - 1); event.preventDefault(); return; }
+    if (current < 0) return;
+    const row = rows[current];
+    if (key === "x") {
+      const box = row.querySelector(".queue-select");
+      if (box) box.checked = !box.checked;
+      event.preventDefault();
+      return;
+    }
+    const button = row.querySelector('[data-key="' + key + '"]');
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+})();

@@ -1,0 +1,576 @@
+"""Mail about comments: moderators hear of held comments, subscribers of replies to theirs."""
+
+import itertools
+import re
+from datetime import UTC, datetime, timedelta
+from email import policy as email_policy
+from urllib.parse import urlsplit
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.cache import cache
+from django.tasks import TaskResultStatus, task_backends
+from django.tasks.signals import task_finished
+from django.test import Client, override_settings
+
+from comments import services
+from comments.models import Comment, KeywordRule, ModeratorMail, Subscriber
+from tests.conftest import make_article, make_comment
+
+pytestmark = pytest.mark.django_db
+
+T0 = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
+WALTER = "walter.private@example.com"
+REPLIER = "rita.secret@example.org"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttles and "sent once" markers live in the shared cache; no test inherits another's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_must_not_fail():
+    """The ImmediateBackend records a task's exception instead of raising it: fail loudly."""
+    failures = []
+
+    def collect(sender, task_result, **kwargs):
+        if task_result.status == TaskResultStatus.FAILED:
+            failures.append(task_result.errors[-1].traceback)
+
+    task_finished.connect(collect)
+    yield
+    task_finished.disconnect(collect)
+    assert not failures, failures[0]
+
+
+@pytest.fixture
+def post(django_capture_on_commit_callbacks):
+    """Post like the comment form does; what is queued on commit runs (ImmediateBackend)."""
+
+    numbers = itertools.count(1)
+
+    def post(article, *, email=WALTER, name="Walter", body=None, **fields):
+        # Each text differs: the same text twice is held as a duplicate.
+        body = body or f"A thoughtful comment, number {next(numbers)}."
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.comment_post(
+                article=article, body=body, author_name=name, author_email=email, **fields
+            )
+
+    return post
+
+
+@pytest.fixture
+def approve(django_capture_on_commit_callbacks, moderator):
+    def approve(*comments):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.comments_approve(comments=list(comments), moderator=moderator)
+
+    return approve
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    user = django_user_model.objects.create_user("maya", "Maya.Mod@example.com", "pw")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def link(message, kind: str) -> str:
+    """The path of the confirm or unsubscribe link in a mail's text."""
+    match = re.search(rf"https?://\S+/subscriptions/{kind}/\S+/", message.body)
+    assert match, f"the mail has a {kind} link"
+    return urlsplit(match.group(0)).path
+
+
+def mails_to(address: str) -> list:
+    return [message for message in mail.outbox if message.to == [address]]
+
+
+def confirm(address: str = WALTER) -> None:
+    """The subscriber opens the confirmation mail and presses Confirm."""
+    (confirmation,) = mails_to(address)
+    response = Client().post(link(confirmation, "confirm"))
+    assert response.status_code == 200
+
+
+@pytest.fixture
+def subscribed_comment(post):
+    """Walter's published comment, with replies asked for and his address confirmed."""
+    with override_settings(COMMENTS_MODERATION="post"):
+        comment = post(make_article(title="Massage and MS"), notify_replies=True)
+    confirm()
+    mail.outbox.clear()
+    return comment
+
+
+# Moderators --------------------------------------------------------------------------------
+
+
+@override_settings(COMMENTS_MODERATION="pre")
+def test_moderators_get_one_mail_per_held_comment(post, moderator):
+    article = make_article()
+    with time_machine.travel(T0, tick=False):
+        post(article, body="First held comment.")
+    assert [message.to for message in mail.outbox] == [["maya.mod@example.com"]]
+
+    with time_machine.travel(T0 + timedelta(minutes=5), tick=False):
+        post(article, body="Second held comment.")
+    assert len(mail.outbox) == 2
+    assert "Second held comment." in mail.outbox[1].body
+    assert "First held comment." not in mail.outbox[1].body
+
+
+@override_settings(
+    COMMENTS_MODERATION="pre",
+    COMMENTS_MODERATOR_EMAILS=["desk@example.com", "MAYA.MOD@example.com"],
+)
+def test_moderator_mail_goes_to_the_setting_and_active_group_members_once(
+    post, moderator, django_user_model
+):
+    retired = django_user_model.objects.create_user("old", "old@example.com", "pw")
+    retired.groups.add(Group.objects.get(name="Moderators"))
+    retired.is_active = False
+    retired.save()
+    django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+
+    post(make_article())
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "desk@example.com",
+        "maya.mod@example.com",
+    ]
+
+
+@override_settings(COMMENTS_MODERATION="auto", SITE_URL="https://news.example.org")
+def test_held_comment_mail_says_what_was_held_and_why(post, moderator):
+    article = make_article(title="Massage therapy eases MS fatigue")
+    comment = post(article, name="Walter", body="Which massage device helps?\nThanks!")
+
+    (message,) = mail.outbox
+    assert "Massage therapy eases MS fatigue" in message.subject
+    assert "Massage therapy eases MS fatigue" in message.body
+    assert "Walter <walter.private@example.com>" in message.body
+    assert "first comment from this email" in message.body
+    assert '"Which massage device helps? Thanks!"' in message.body
+    assert "https://news.example.org/moderation/?status=pending" in message.body
+    assert f"https://news.example.org/moderation/comment/{comment.pk}/" in message.body
+
+
+@override_settings(COMMENTS_MODERATION="pre")
+def test_moderator_mail_explains_itself_instead_of_an_unsubscribe_link(post, moderator):
+    post(make_article())
+
+    (message,) = mail.outbox
+    assert "You get this because you moderate comments on Multiple Sclerosis News Today" in (
+        message.body
+    )
+    assert "List-Unsubscribe" not in message.extra_headers
+    assert message.from_email == "webmaster@localhost"
+
+
+@override_settings(COMMENTS_MODERATION="pre")
+def test_a_burst_of_held_comments_becomes_one_digest_per_minute(post, moderator):
+    article = make_article()
+    for seconds, body in [(0, "Alpha"), (10, "Bravo"), (20, "Charlie"), (59, "Delta")]:
+        with time_machine.travel(T0 + timedelta(seconds=seconds), tick=False):
+            post(article, body=f"{body} comment.", email=f"{body.lower()}@example.com")
+    assert len(mail.outbox) == 1, "one mail in the first minute, however many are held"
+
+    with time_machine.travel(T0 + timedelta(seconds=75), tick=False):
+        post(article, body="Echo comment.", email="echo@example.com")
+
+    assert len(mail.outbox) == 2
+    digest = mail.outbox[1]
+    assert "4 comments held for moderation" in digest.subject
+    for body in ("Bravo", "Charlie", "Delta", "Echo"):
+        assert f"{body} comment." in digest.body
+    assert "Alpha comment." not in digest.body
+
+
+@override_settings(
+    COMMENTS_MODERATION="pre",
+    TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}},
+)
+def test_with_a_deferring_worker_the_digest_goes_out_when_the_minute_is_over(post, moderator):
+    backend = task_backends["default"]
+
+    def run_due_tasks():
+        due = [r for r in backend.results if r.task.run_after is None or r.task.run_after <= now]
+        for result in due:
+            backend.results.remove(result)
+            result.task.call(*result.args, **result.kwargs)
+
+    article = make_article()
+    for seconds, body in [(0, "Alpha"), (10, "Bravo"), (20, "Charlie")]:
+        now = T0 + timedelta(seconds=seconds)
+        with time_machine.travel(now, tick=False):
+            post(article, body=f"{body} comment.", email=f"{body.lower()}@example.com")
+            run_due_tasks()
+    assert len(mail.outbox) == 1
+    (deferred,) = backend.results
+    assert deferred.task.run_after == T0 + timedelta(seconds=60)
+
+    now = T0 + timedelta(seconds=60)
+    with time_machine.travel(now, tick=False):
+        run_due_tasks()
+
+    assert len(mail.outbox) == 2
+    assert "Bravo comment." in mail.outbox[1].body
+    assert "Charlie comment." in mail.outbox[1].body
+    assert ModeratorMail.objects.get().last_sent_at == now
+
+
+@override_settings(COMMENTS_MODERATION="pre")
+def test_comments_already_dealt_with_drop_out_of_the_digest(post, moderator, approve):
+    article = make_article()
+    with time_machine.travel(T0, tick=False):
+        post(article, body="Alpha comment.")
+    with time_machine.travel(T0 + timedelta(seconds=10), tick=False):
+        bravo = post(article, body="Bravo comment.")
+        approve(bravo)
+    with time_machine.travel(T0 + timedelta(seconds=90), tick=False):
+        post(article, body="Charlie comment.")
+
+    assert "Bravo comment." not in mail.outbox[-1].body
+    assert "Charlie comment." in mail.outbox[-1].body
+
+
+def test_a_comment_hidden_by_reader_reports_reaches_the_moderators(
+    moderator, django_capture_on_commit_callbacks
+):
+    comment = make_comment(make_article(), body="An old approved comment.")
+    with django_capture_on_commit_callbacks(execute=True):
+        for reader in ("a", "b", "c"):
+            services.comment_report(comment=comment, reason="abuse", note="", reporter=reader)
+
+    (message,) = mail.outbox
+    assert "An old approved comment." in message.body
+    assert "reported by 3 readers" in message.body
+
+
+@override_settings(COMMENTS_MODERATION="pre")
+def test_a_long_digest_lists_fifty_and_counts_the_rest(post, moderator):
+    article = make_article()
+    with time_machine.travel(T0 - timedelta(hours=1), tick=False):
+        for n in range(55):
+            make_comment(article, status=Comment.Status.PENDING, body=f"Backlog {n}.")
+    with time_machine.travel(T0, tick=False):
+        post(article, body="The newest one.")
+
+    (message,) = mail.outbox
+    assert "56 comments held for moderation" in message.subject
+    assert message.body.count("/moderation/comment/") == 50
+    assert "…and 6 more." in message.body
+
+
+# Subscribing to replies ------------------------------------------------------------------
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_first_subscription_sends_only_a_confirmation(post):
+    post(make_article(), email="Walter.Private@Example.com", notify_replies=True)
+
+    (message,) = mail.outbox
+    assert message.to == [WALTER]
+    assert "confirm" in message.subject.lower()
+    assert link(message, "confirm")
+    subscriber = Subscriber.objects.get()
+    assert subscriber.email == WALTER
+    assert subscriber.confirmed_at is None
+    assert not subscriber.is_active
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_no_reply_mail_before_confirmation(post):
+    parent = post(make_article(), notify_replies=True)
+    mail.outbox.clear()
+
+    post(parent.article, email=REPLIER, name="Rita", parent_id=parent.pk)
+
+    assert mail.outbox == []
+
+
+@override_settings(COMMENTS_MODERATION="post", SITE_URL="https://news.example.org/")
+def test_confirmed_subscriber_hears_of_an_approved_reply(post, subscribed_comment):
+    reply = post(
+        subscribed_comment.article,
+        email=REPLIER,
+        name="Rita",
+        body="Try a foam roller & stretch <gently>.",
+        parent_id=subscribed_comment.pk,
+    )
+
+    (message,) = mail.outbox
+    assert message.to == [WALTER]
+    assert message.subject == (
+        "[Multiple Sclerosis News Today] Rita replied to your comment on “Massage and MS”"
+    )
+    assert "Rita replied to your comment" in message.body
+    assert "Try a foam roller & stretch <gently>." in message.body, "plain text, unescaped"
+    assert f"https://news.example.org{reply.get_absolute_url()}" in message.body
+
+
+def test_pending_reply_sends_nothing_until_approved(post, subscribed_comment, approve):
+    with override_settings(COMMENTS_MODERATION="pre"):
+        reply = post(
+            subscribed_comment.article, email=REPLIER, name="Rita", parent_id=subscribed_comment.pk
+        )
+    assert mails_to(WALTER) == []
+
+    approve(reply)
+
+    (message,) = mails_to(WALTER)
+    assert "Rita replied" in message.body
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_a_reply_is_announced_once_even_if_published_again(
+    post, subscribed_comment, moderator, django_capture_on_commit_callbacks
+):
+    reply = post(subscribed_comment.article, email=REPLIER, parent_id=subscribed_comment.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comments_mark_spam(comments=[reply], moderator=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comments_restore(comments=[reply], moderator=moderator)
+
+    assert Comment.objects.get(pk=reply.pk).status == Comment.Status.APPROVED
+    assert len(mails_to(WALTER)) == 1
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_replying_to_yourself_sends_no_mail(post, subscribed_comment):
+    post(
+        subscribed_comment.article,
+        email="WALTER.private@example.com",
+        parent_id=subscribed_comment.pk,
+    )
+
+    assert mail.outbox == []
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_replies_to_a_comment_that_did_not_ask_send_no_mail(post, subscribed_comment):
+    other = post(subscribed_comment.article, body="No mail for me, thanks.")
+
+    post(other.article, email=REPLIER, parent_id=other.pk)
+
+    assert mail.outbox == []
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_reply_mail_never_reveals_the_repliers_email(post, subscribed_comment):
+    post(subscribed_comment.article, email=REPLIER, name="Rita", parent_id=subscribed_comment.pk)
+
+    (message,) = mail.outbox
+    assert message.reply_to == []
+    assert REPLIER not in message.message().as_string()
+    assert "rita.secret" not in message.message().as_string()
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_every_commenter_mail_has_one_click_unsubscribe_headers(post):
+    parent = post(make_article(), notify_replies=True)
+    confirm()
+    post(parent.article, email=REPLIER, parent_id=parent.pk)
+
+    confirmation, reply_mail = mails_to(WALTER)
+    for message in (confirmation, reply_mail):
+        # As the SMTP backend puts it on the wire: the URL must stay plain, not encoded.
+        wire = message.message(policy=email_policy.SMTP).as_bytes().decode()
+        url = re.search(r"^List-Unsubscribe: <(https?://\S+)>\r$", wire, re.M).group(1)
+        assert urlsplit(url).path == link(message, "unsubscribe")
+        assert "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in wire
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_unsubscribe_link_stops_further_mails(post, subscribed_comment):
+    post(subscribed_comment.article, email=REPLIER, parent_id=subscribed_comment.pk)
+    (first,) = mail.outbox
+
+    response = Client().get(link(first, "unsubscribe"))
+
+    assert response.status_code == 200
+    assert "You will get no more reply notifications" in response.text
+    assert ">Subscribe again</button>" in response.text
+    post(subscribed_comment.article, email="someone@example.net", parent_id=subscribed_comment.pk)
+    assert len(mail.outbox) == 1
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_one_click_post_unsubscribes_without_csrf(post, subscribed_comment):
+    post(subscribed_comment.article, email=REPLIER, parent_id=subscribed_comment.pk)
+    mail_client = Client(enforce_csrf_checks=True)
+
+    response = mail_client.post(
+        link(mail.outbox[0], "unsubscribe"), {"List-Unsubscribe": "One-Click"}
+    )
+
+    assert response.status_code == 200
+    assert Subscriber.objects.get().unsubscribed_at is not None
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_a_post_without_the_one_click_body_unsubscribes_nobody(post, subscribed_comment):
+    post(subscribed_comment.article, email=REPLIER, parent_id=subscribed_comment.pk)
+
+    response = Client().post(link(mail.outbox[0], "unsubscribe"), {"something": "else"})
+
+    assert response.status_code == 400
+    assert Subscriber.objects.get().is_active
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_confirmation_link_from_a_scanner_GET_does_not_confirm(post):
+    post(make_article(), notify_replies=True)
+
+    response = Client().get(link(mail.outbox[0], "confirm"))
+
+    assert response.status_code == 200
+    assert ">Confirm</button>" in response.text
+    assert 'method="post"' in response.text
+    assert not Subscriber.objects.get().is_active
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_tampered_token_gets_a_clear_page(post):
+    post(make_article(), notify_replies=True)
+    url = link(mail.outbox[0], "confirm")
+    tampered = url[:-3] + ("A" if url[-3] != "A" else "B") + url[-2:]
+
+    for response in (Client().get(tampered), Client().post(tampered)):
+        assert response.status_code == 400
+        assert "This link does not work" in response.text
+        assert "changed" in response.text
+    assert not Subscriber.objects.get().is_active
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_an_unsubscribe_token_does_not_work_as_a_confirmation(post):
+    post(make_article(), notify_replies=True)
+    unsubscribe_token = link(mail.outbox[0], "unsubscribe").split("/")[-2]
+
+    response = Client().post(f"/subscriptions/confirm/{unsubscribe_token}/")
+
+    assert response.status_code == 400
+    assert not Subscriber.objects.get().is_active
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_an_expired_confirmation_link_says_so(post):
+    with time_machine.travel(T0, tick=False):
+        post(make_article(), notify_replies=True)
+
+    with time_machine.travel(T0 + timedelta(days=8), tick=False):
+        response = Client().post(link(mail.outbox[0], "confirm"))
+
+    assert response.status_code == 400
+    assert "expired" in response.text
+    assert not Subscriber.objects.get().is_active
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_confirmation_mails_are_limited_to_one_a_day(post):
+    article = make_article()
+    with time_machine.travel(T0, tick=False):
+        for _ in range(3):
+            post(article, notify_replies=True)
+    with time_machine.travel(T0 + timedelta(hours=23), tick=False):
+        post(article, notify_replies=True)
+    assert len(mail.outbox) == 1
+
+    with time_machine.travel(T0 + timedelta(hours=25), tick=False):
+        post(article, notify_replies=True)
+
+    assert len(mail.outbox) == 2
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_an_address_confirmed_once_gets_no_more_confirmations(post, subscribed_comment):
+    post(subscribed_comment.article, notify_replies=True)
+
+    assert mail.outbox == []
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_a_spam_comment_cannot_make_the_site_mail_anyone(post):
+    KeywordRule.objects.create(phrase="casino", action=KeywordRule.Action.SPAM)
+
+    post(make_article(), body="Best casino bonus", notify_replies=True)
+
+    assert mail.outbox == []
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_ticking_the_box_after_unsubscribing_asks_for_confirmation_again(post):
+    article = make_article()
+    with time_machine.travel(T0, tick=False):
+        post(article, notify_replies=True)
+        confirm()
+        Client().get(link(mail.outbox[0], "unsubscribe"))
+
+    with time_machine.travel(T0 + timedelta(days=2), tick=False):
+        parent = post(article, notify_replies=True)
+        post(article, email=REPLIER, parent_id=parent.pk)
+        assert len(mail.outbox) == 2, "a new confirmation, and no reply mail before it"
+        Client().post(link(mail.outbox[1], "confirm"))
+
+        subscriber = Subscriber.objects.get()
+        assert subscriber.is_active
+        assert subscriber.unsubscribed_at is None
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_subscribe_again_sends_a_new_confirmation_at_most_once_a_day(post):
+    article = make_article()
+    with time_machine.travel(T0, tick=False):
+        post(article, notify_replies=True)
+        confirm()
+    browser = Client(enforce_csrf_checks=True)
+
+    with time_machine.travel(T0 + timedelta(hours=2), tick=False):
+        page = browser.get(link(mail.outbox[0], "unsubscribe"))
+        response = _press_subscribe_again(browser, page)
+    assert "less than a day ago" in response.text
+    assert len(mail.outbox) == 1
+
+    with time_machine.travel(T0 + timedelta(days=3), tick=False):
+        page = browser.get(link(mail.outbox[0], "unsubscribe"))
+        response = _press_subscribe_again(browser, page)
+    assert response.status_code == 200
+    assert "We have sent a confirmation link" in response.text
+    assert len(mail.outbox) == 2
+    assert not Subscriber.objects.get().is_active, "not before the new link is clicked"
+
+
+def _press_subscribe_again(browser, page):
+    html = page.text
+    action = re.search(r'<form method="post" action="([^"]+)"', html).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return browser.post(action, {"csrfmiddlewaretoken": token})
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_subscription_pages_never_show_the_address(post):
+    post(make_article(), notify_replies=True)
+    browser = Client()
+    confirmation = mail.outbox[0]
+
+    pages = [
+        browser.get(link(confirmation, "confirm")),
+        browser.post(link(confirmation, "confirm")),
+        browser.get(link(confirmation, "unsubscribe")),
+        browser.post(link(confirmation, "unsubscribe").replace("unsubscribe", "subscribe-again")),
+    ]
+
+    for response in pages:
+        assert response.status_code == 200
+        assert "walter" not in response.text.lower()
+        assert "w•••@example.com" in response.text
+        assert "no-cache" in response["Cache-Control"]

@@ -51,11 +51,13 @@ superuser: install
 
 # Production-style serving: gunicorn + whitenoise. Needs DJANGO_SECRET_KEY and
 # DJANGO_ALLOWED_HOSTS; DATABASE_URL and REDIS_URL point at PostgreSQL and Redis.
+# The access log leaves out client IP addresses and query strings (see /privacy/).
 serve: install
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) \
-	  --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+	  --workers $${WEB_CONCURRENCY:-2} --access-logfile - \
+	  --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' 
 
 # Debian's Chromium for the browser tests (never a downloaded browser build).
 browser:

@@ -15,6 +15,9 @@ from .models import Ban, Report
 
 # C0 controls (except tab and newline), DEL and C1 controls: never meaningful in a comment.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A one-line field (name, email, website) has no use for line breaks either: in a name
+# or an email they are what a mail-header injection looks like.
+LINE_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 TEXT_FIELDS = ("comment", "name", "email", "url")
 TIMESTAMP_SALT = "comments.form.issued"
 # Words kept for the site's people, compared after folding look-alike letters.
@@ -58,8 +61,9 @@ def clean_display_name(name: str) -> str:
     return " ".join(name.split())
 
 
-def strip_control_characters(value: str) -> str:
-    return CONTROL_CHARACTERS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+def strip_control_characters(value: str, *, multiline: bool = True) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return (CONTROL_CHARACTERS if multiline else LINE_CONTROL_CHARACTERS).sub("", value)
 
 
 class WebsiteField(forms.URLField):
@@ -155,8 +159,9 @@ class CommentForm(forms.Form):
                 value = data.get(name)
                 if value is None:
                     continue
-                cleaned = strip_control_characters(value)
-                if CONTROL_CHARACTERS.search(value.replace("\r", "")):
+                multiline = name == "comment"
+                cleaned = strip_control_characters(value, multiline=multiline)
+                if cleaned != value.replace("\r\n", "\n").replace("\r", "\n"):
                     self._had_control_characters.add(name)
                 data[name] = cleaned
             self.data = data
@@ -215,7 +220,7 @@ class CommentForm(forms.Form):
     def initial_from_data(data) -> dict:
         """What a commenter sent, as initial values for a fresh form."""
         return {
-            name: strip_control_characters(data.get(name, ""))
+            name: strip_control_characters(data.get(name, ""), multiline=name == "comment")
             for name in (*TEXT_FIELDS, "parent")
             if data.get(name)
         }

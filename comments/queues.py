@@ -110,7 +110,8 @@ class Row:
 
 def rows(comments: list[Comment]) -> list[Row]:
     """Queue rows with the author's history and open reports: two queries for any page."""
-    emails = {c.author_email.lower() for c in comments}
+    # Anonymised comments have no email; they share no history with each other.
+    emails = {c.author_email.lower() for c in comments if c.author_email}
     history = {
         item["email"]: item
         for item in Comment.objects.annotate(email=Lower("author_email"))

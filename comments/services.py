@@ -300,7 +300,12 @@ def comments_restore(*, comments, moderator, note: str = "") -> int:
 
 
 def comments_remove_all_by_author(*, email: str, moderator, note: str = "") -> int:
-    """Remove every comment posted under this email that is not already spam or removed."""
+    """Remove every comment posted under this email that is not already spam or removed.
+
+    An anonymised comment has no email: it stands for nobody, so nothing else is removed.
+    """
+    if not email.strip():
+        return 0
     ids = (
         Comment.objects.by_author(email)
         .exclude(status__in=[Status.SPAM, Status.REMOVED])

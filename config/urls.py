@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     path("", include("comments.subscription_urls")),
+    path("", include("comments.privacy_urls")),
     path("moderation/", include("comments.moderation_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -25,3 +26,5 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
 ]
+
+handler400 = "config.views.bad_request"

@@ -1,6 +1,8 @@
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve
+from django.views.defaults import bad_request as django_bad_request
 
 
 def csrf_failure(request, reason=""):
@@ -29,3 +31,10 @@ def csrf_failure(request, reason=""):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page declares; send them the site's icon."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+def bad_request(request, exception):
+    """400, or 413 with its own explanation when the request body was too large."""
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
+        return render(request, "413.html", status=413)
+    return django_bad_request(request, exception)

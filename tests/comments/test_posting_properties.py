@@ -1,0 +1,76 @@
+"""Generated input through the real form and posting service: nothing a user sends crashes it."""
+
+import re
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from comments.forms import issue_timestamp
+from comments.models import Comment
+from comments.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+
+pytestmark = pytest.mark.django_db
+
+# Anything a browser can send as UTF-8 (lone surrogates cannot be encoded), with extra weight
+# on the characters that break things: controls, bidi overrides, zero-width, markup.
+tricky = st.sampled_from(
+    ["\x00", "\x1b", "\u202e", "\u2066", "\u200b", "\ufeff", "<", ">", "&", '"', "'", "\n", "\r"]
+)
+any_text = st.text(st.one_of(st.characters(exclude_categories=["Cs"]), tricky), max_size=300)
+markup = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        '<a href="javascript:alert(1)">x</a>',
+        "<img src=x onerror=alert(1)>",
+        "<b><i>nested</b></i>",
+        "https://example.org/path?q=1",
+        "<svg><style>",
+    ]
+)
+comment_text = st.lists(st.one_of(any_text, markup), max_size=5).map("".join)
+
+TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)([^>]*)>")
+ATTRIBUTE = re.compile(r'([a-zA-Z-]+)="')
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(body=comment_text, name=any_text, email=any_text, url=any_text, parent=any_text)
+def test_no_input_makes_the_form_fail_and_what_is_stored_is_safe(
+    article, body, name, email, url, parent
+):
+    client = Client()
+    data = {
+        "comment": body,
+        "name": name,
+        "email": email,
+        "url": url,
+        "parent": parent,
+        "issued": issue_timestamp(),
+    }
+
+    response = client.post(f"/articles/{article.slug}/comments/", data)
+
+    assert response.status_code in (200, 302, 429)
+    if response.status_code == 302:
+        comment = Comment.objects.latest("pk")
+        for _closing, tag, attributes in TAG.findall(comment.body_html):
+            assert tag.lower() in ALLOWED_TAGS | {"p", "br"}
+            allowed = ALLOWED_ATTRIBUTES.get(tag.lower(), frozenset()) | {"rel"}
+            assert set(ATTRIBUTE.findall(attributes)) <= allowed
+        assert "\x00" not in comment.author_name + comment.body
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=any_text)
+def test_no_query_string_breaks_the_article_page(client, article, value):
+    response = client.get(article.get_absolute_url(), {"replytocom": value, "page": value})
+
+    assert response.status_code == 200

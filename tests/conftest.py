@@ -1,10 +1,13 @@
 """Shared fixtures and small factories for the whole suite."""
 
+import hashlib
 import itertools
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.tasks import TaskResultStatus
+from django.tasks.signals import task_finished
 from django.utils import timezone
 
 from articles.models import Article
@@ -38,6 +41,31 @@ def make_comment(article: Article, **fields) -> Comment:
     }
     defaults.update(fields)
     return Comment.objects.create(article=article, **defaults)
+
+
+def email_traces(email: str) -> list[str]:
+    """The email and the hashes of it that avatar services and leaky sites publish."""
+    forms = {email, email.lower(), email.strip().lower()}
+    traces = set(forms)
+    for form in forms:
+        for algorithm in ("md5", "sha1", "sha256"):
+            traces.add(hashlib.new(algorithm, form.encode()).hexdigest())
+    return sorted(traces)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_must_not_fail():
+    """The ImmediateBackend records a task's exception instead of raising it: fail loudly."""
+    failures = []
+
+    def collect(sender, task_result, **kwargs):
+        if task_result.status == TaskResultStatus.FAILED:
+            failures.append(task_result.errors[-1].traceback)
+
+    task_finished.connect(collect)
+    yield
+    task_finished.disconnect(collect)
+    assert not failures, failures[0]
 
 
 @pytest.fixture(autouse=True)

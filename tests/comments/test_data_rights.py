@@ -5,7 +5,6 @@ request page answers the same whether or not the address is known.
 """
 
 import base64
-import hashlib
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -15,17 +14,14 @@ from urllib.parse import urlsplit
 import pytest
 import time_machine
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import models
-from django.tasks import TaskResultStatus
-from django.tasks.signals import task_finished
 from django.test import Client, override_settings
 
 from comments import privacy, services
 from comments.forms import issue_timestamp
 from comments.models import Comment, ModerationLog, ModeratorMail, Report, Subscriber
-from tests.conftest import make_article, make_comment
+from tests.conftest import email_traces, make_article, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -38,40 +34,7 @@ ANSWER = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate limits and used-link markers live in the shared cache; no test inherits another's.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _tasks_must_not_fail():
-    """The ImmediateBackend records a task's exception instead of raising it: fail loudly."""
-    failures = []
-
-    def collect(sender, task_result, **kwargs):
-        if task_result.status == TaskResultStatus.FAILED:
-            failures.append(task_result.errors[-1].traceback)
-
-    task_finished.connect(collect)
-    yield
-    task_finished.disconnect(collect)
-    assert not failures, failures[0]
-
-
 # Helpers -----------------------------------------------------------------------------------
-
-
-def email_traces(email: str) -> list[str]:
-    """The address and the hashes of it that avatar services and leaky sites publish."""
-    forms = {email, email.lower(), email.strip().lower()}
-    traces = set(forms)
-    for form in forms:
-        for algorithm in ("md5", "sha1", "sha256"):
-            traces.add(hashlib.new(algorithm, form.encode()).hexdigest())
-    return sorted(traces)
 
 
 TEXT_FIELDS = (

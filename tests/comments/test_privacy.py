@@ -1,6 +1,5 @@
 """A commenter's email never appears in any public response, in any form."""
 
-import hashlib
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -8,21 +7,11 @@ import pytest
 from django.test import Client, override_settings
 
 from comments.models import Comment
-from tests.conftest import make_article, make_comment
+from tests.conftest import email_traces, make_article, make_comment
 
 pytestmark = pytest.mark.django_db
 
 SECRET_EMAIL = "Private.Person+health@Example.com"
-
-
-def email_traces(email: str) -> list[str]:
-    """The email and the hashes of it that avatar services and leaky sites publish."""
-    forms = {email, email.lower(), email.strip().lower()}
-    traces = set(forms)
-    for form in forms:
-        for algorithm in ("md5", "sha1", "sha256"):
-            traces.add(hashlib.new(algorithm, form.encode()).hexdigest())
-    return sorted(traces)
 
 
 def crawl(client: Client, start: list[str], limit: int = 300) -> dict[str, str]:

@@ -1,0 +1,306 @@
+"""Turn a run's measurements into bench/results.md (tables + targets) and results.json."""
+
+import json
+from pathlib import Path
+
+TARGET_SIZE = 1000
+OURS = "our site"
+XTD = "django-comments-xtd"
+ISSO = "Isso (JSON API)"
+CEILING = "static bytes (ceiling)"
+DASH = "—"
+
+
+def ms(value) -> str:
+    if value is None:
+        return DASH
+    if value < 10:
+        return f"{value:.2f}"
+    if value < 100:
+        return f"{value:.1f}"
+    return f"{value:,.0f}"
+
+
+def rate(value) -> str:
+    if value is None:
+        return DASH
+    return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def mb(values) -> str:
+    return " / ".join(f"{v:.0f}" for v in values) if values else DASH
+
+
+def statuses(responses: dict) -> str:
+    """'HTTP 500 x 12, ...' from the status_CODE counts of lua/post.lua."""
+    return ", ".join(
+        f"HTTP {key.removeprefix('status_')} x {n}"
+        for key, n in sorted(responses.items())
+        if key.startswith("status_")
+    )
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def find(reads, server, db, size):
+    for row in reads:
+        if row["server"] == server and row["db"] == db and row["size"] == size:
+            return row
+    return None
+
+
+def warm_rps(row):
+    return row["warm"]["requests_per_s"] if row and row.get("warm") else None
+
+
+def verdict(ok: bool | None) -> str:
+    return {True: "**met**", False: "**not met**", None: "**not measured**"}[ok]
+
+
+def targets(bench) -> list[str]:
+    reads, posting, size = bench.reads, bench.posting, TARGET_SIZE
+    out = []
+    dbs = [db for db in ("SQLite", "PostgreSQL") if find(reads, OURS, db, size)]
+
+    # 1. warm page vs django-comments-xtd, and vs the static ceiling
+    xtd = warm_rps(find(reads, XTD, "SQLite", size))
+    ours = {db: warm_rps(find(reads, OURS, db, size)) for db in dbs}
+    if xtd and ours:
+        parts = [f"{db} {rate(v)} req/s = {v / xtd:.1f}x" for db, v in ours.items()]
+        ok = all(v >= 10 * xtd for v in ours.values())
+        out.append(
+            f"Warm {size:,}-comment page at least 10x django-comments-xtd's requests/s: "
+            f"{verdict(ok)}. xtd {rate(xtd)} req/s; ours {', '.join(parts)}."
+        )
+    else:
+        out.append(f"Warm {size:,} page vs django-comments-xtd: {verdict(None)}.")
+    ceiling = warm_rps(find(reads, CEILING, "-", size))
+    if ceiling and ours:
+        parts = [f"{db} {rate(v)} req/s ({ceiling / v:.1f}x slower)" for db, v in ours.items()]
+        ok = all(v * 2 >= ceiling for v in ours.values())
+        out.append(
+            f"Warm {size:,}-comment page within 2x of the static-file ceiling: {verdict(ok)}. "
+            f"Ceiling {rate(ceiling)} req/s; ours {', '.join(parts)}."
+        )
+    else:
+        out.append(f"Warm {size:,} page vs the static ceiling: {verdict(None)}.")
+
+    # 2. cold render
+    cold = {
+        db: find(reads, OURS, db, size)["cold_first_ms"].get("p50")
+        for db in dbs
+        if find(reads, OURS, db, size)["cold_first_ms"]
+    }
+    if cold:
+        parts = [f"{db} p50 {ms(v)} ms" for db, v in cold.items()]
+        out.append(
+            f"Cold render of {size:,} comments under 100 ms p50 (first request to a freshly "
+            f"started server): {verdict(all(v < 100 for v in cold.values()))}. "
+            + ", ".join(parts)
+            + "."
+        )
+    else:
+        out.append(f"Cold render of {size:,} comments: {verdict(None)}.")
+
+    # 3. posting
+    isso = next((p for p in posting if p["server"] == ISSO), None)
+    mine = [p for p in posting if p["server"] == OURS]
+    if isso and mine:
+        parts = [f"{p['db']} {rate(p['accepted_per_s'])}/s" for p in mine]
+        ok = all(p["accepted_per_s"] >= isso["accepted_per_s"] for p in mine)
+        out.append(
+            f"Posting at least as fast as Isso: {verdict(ok)}. Isso "
+            f"{rate(isso['accepted_per_s'])} comments/s; ours {', '.join(parts)}."
+        )
+    else:
+        out.append(f"Posting vs Isso: {verdict(None)}.")
+
+    # 4. memory
+    peaks = [
+        (max(row["rss_mb"]), f"{row['db']}, {row['size']:,} comments")
+        for row in reads
+        if row["server"] == OURS and row["rss_mb"]
+    ] + [(max(p["rss_mb"]), f"{p['db']}, posting") for p in mine if p["rss_mb"]]
+    if peaks:
+        peak, where = max(peaks)
+        out.append(
+            f"Per-worker memory under 120 MB: {verdict(peak < 120)}. Highest peak RSS of a "
+            f"worker of our site: {peak:.0f} MB ({where})."
+        )
+    else:
+        out.append(f"Per-worker memory: {verdict(None)}.")
+    return out
+
+
+def write(bench, cfg, md_path: Path, json_path: Path) -> None:
+    m = bench.machine
+    sections = ["# Benchmark results", ""]
+    sections.append(
+        "Generated by `make bench` (`bench/run.py`); see bench/README.md for what each "
+        "number means. Numbers from one run on a shared machine: compare within a run."
+    )
+    sections += ["", "## Machine", ""]
+    if m:
+        peers = m.get("peers", {})
+        sections += [
+            f"- Date: {m.get('date')}, run took {m.get('minutes')} min",
+            f"- CPU: {m.get('cpu')}, {m.get('cores')} cores; memory {m.get('memory_gb')} GB; "
+            f"{m.get('os')}",
+            "- Load average (1/5/15 min) at start "
+            + " / ".join(f"{x:.2f}" for x in m.get("load_avg_start", ()))
+            + ", at end "
+            + " / ".join(f"{x:.2f}" for x in m.get("load_avg_end", ())),
+            f"- Our site: Python {m.get('python')}, Django {m.get('django')}, gunicorn "
+            f"{m.get('gunicorn')}; SQLite {m.get('sqlite')}, PostgreSQL {m.get('postgresql')}",
+            f"- Load: wrk {m.get('wrk')}, {cfg.connections} connections, {cfg.threads} "
+            f"threads, {cfg.duration} warm runs, {cfg.cold_duration} cold runs, "
+            f"{cfg.cold_runs} cold restarts per thread; gunicorn {cfg.workers} sync workers",
+        ]
+        if peers:
+            sections.append(
+                f"- Peers (bench/.peers/venv): Python {peers.get('python')}, Django "
+                f"{peers.get('django')}, django-comments-xtd {peers.get('django-comments-xtd')} "
+                f"(django-contrib-comments {peers.get('django-contrib-comments')}), Isso "
+                f"{peers.get('isso')}, gunicorn {peers.get('gunicorn')}"
+            )
+
+    warm_rows = []
+    cold_rows = []
+    for row in bench.reads:
+        warm = row.get("warm") or {}
+        warm_rows.append(
+            [
+                row["server"],
+                row["db"],
+                f"{row['size']:,}",
+                f"{row['bytes']:,}" if row.get("bytes") is not None else DASH,
+                DASH if row.get("queries") is None else row["queries"],
+                rate(warm.get("requests_per_s")),
+                ms(warm.get("p50_ms")),
+                ms(warm.get("p99_ms")),
+                warm.get("errors", DASH),
+                mb(row["rss_mb"]),
+            ]
+        )
+        if row["server"] == CEILING:
+            continue
+        first = row["cold_first_ms"]
+        cold_load = row.get("cold_load") or {}
+        cold_rows.append(
+            [
+                row["server"],
+                row["db"],
+                f"{row['size']:,}",
+                f"{ms(first.get('p50'))} ({ms(first.get('min'))} to {ms(first.get('max'))}, "
+                f"n={first.get('n', 0)})"
+                if first
+                else DASH,
+                rate(cold_load.get("requests_per_s")),
+                ms(cold_load.get("p50_ms")),
+                ms(cold_load.get("p99_ms")),
+            ]
+        )
+    sections += [
+        "",
+        "## Reading a thread: warm (steady state under load)",
+        "",
+        table(
+            [
+                "server",
+                "DB",
+                "comments",
+                "response bytes",
+                "SQL queries",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+                "peak RSS per worker, MB",
+            ],
+            warm_rows,
+        ),
+        "",
+        "## Reading a thread: cold (server just started, caches empty)",
+        "",
+        table(
+            [
+                "server",
+                "DB",
+                "comments",
+                "first request: p50 ms (min to max, n restarts)",
+                f"first {cfg.cold_duration} under load: req/s",
+                "p50 ms",
+                "p99 ms",
+            ],
+            cold_rows,
+        ),
+    ]
+    post_rows = []
+    for p in bench.posting:
+        r = p["responses"]
+        w = p["wrk"] or {}
+        post_rows.append(
+            [
+                p["server"],
+                p["db"],
+                rate(p["accepted_per_s"]),
+                f"{r.get('accepted', 0)} / {r.get('held', 0)} / {r.get('rejected', 0)}"
+                + (f" ({statuses(r)})" if r.get("rejected") else ""),
+                ", ".join(f"{k} {v}" for k, v in sorted(p["stored"].items()) if v) or DASH,
+                ms(w.get("p50_ms")),
+                ms(w.get("p99_ms")),
+                mb(p["rss_mb"]),
+            ]
+        )
+    sections += [
+        "",
+        "## Posting",
+        "",
+        table(
+            [
+                "server",
+                "DB",
+                "comments published/s",
+                "responses: accepted / held / rejected",
+                "stored (DB check)",
+                "p50 ms",
+                "p99 ms",
+                "peak RSS per worker, MB",
+            ],
+            post_rows,
+        )
+        if post_rows
+        else "Not measured.",
+        "",
+        "## Targets",
+        "",
+        *[f"- {line}" for line in targets(bench)],
+        "",
+        "## Notes",
+        "",
+        *[f"- {note}" for note in bench.notes],
+        "",
+        "## Problems seen during this run",
+        "",
+        *([f"- {p}" for p in bench.problems] or ["- None."]),
+        "",
+    ]
+    md_path.write_text("\n".join(sections))
+    json_path.write_text(
+        json.dumps(
+            {
+                "machine": bench.machine,
+                "config": cfg.as_dict(),
+                "reads": bench.reads,
+                "posting": bench.posting,
+                "notes": bench.notes,
+                "problems": bench.problems,
+            },
+            indent=2,
+            default=str,
+        )
+    )

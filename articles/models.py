@@ -46,6 +46,11 @@ class Article(models.Model):
         choices=Moderation.choices,
         default=Moderation.INHERIT,
     )
+    thread_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text=_("Goes up whenever readers would see the comment thread change."),
+    )
     related = models.ManyToManyField(
         "self",
         symmetrical=False,

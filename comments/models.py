@@ -136,7 +136,8 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.article.slug}) + self.anchor
+        """The comment's permalink: it leads to whichever page of the thread shows it."""
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
 
     @property
     def anchor(self) -> str:

@@ -29,7 +29,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import notifications
+from . import notifications, thread_cache
 from .models import Ban, Comment, ModerationLog, ModeratorMail, Subscriber
 from .notifications import normalize_email
 
@@ -274,6 +274,7 @@ def commenter_anonymise(*, email: str, actor_description: str, moderator=None) -
             "updated_at",
         ],
     )
+    thread_cache.changed(comment.article_id for comment in comments)
     subscriptions, moderator_mails = _forget_address_elsewhere(email)
     summary = ngettext(
         "Data-rights anonymisation: %(count)d comment anonymised",
@@ -325,6 +326,7 @@ def commenter_erase(*, email: str, actor_description: str, moderator=None) -> in
     )
     Comment.objects.filter(pk__in=doomed).delete()
     _recompute_depths({orphan.article_id for orphan in orphans})
+    thread_cache.changed(comment.article_id for comment in doomed.values())
 
     subscriptions, moderator_mails = _forget_address_elsewhere(email)
     summary = ngettext(

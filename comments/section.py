@@ -5,7 +5,7 @@ from django.core import signing
 
 from .forms import CommentForm
 from .models import Comment
-from .threads import build_thread
+from .threads import page_of, thread_page
 
 AUTHOR_COOKIE_SALT = "comments.author"
 
@@ -42,31 +42,47 @@ def forget_author(response) -> None:
     response.delete_cookie(settings.COMMENTS_AUTHOR_COOKIE, samesite="Lax")
 
 
+def page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("cpage", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def visible_thread(request, article):
+    return Comment.objects.for_article(article).visible_to(request).thread_order()
+
+
 def comment_section(request, article, form: CommentForm | None = None) -> dict:
     """Template context for an article's comment section.
 
-    Fetches the whole visible thread in one query. ``form`` is a bound form being shown again
-    with its errors; otherwise a fresh form is made, filled from the "save my details" cookie
-    and pointed at the comment named by ``?replytocom=``.
+    Shows one page of the thread (``?cpage=``) in a constant number of queries. ``form`` is a
+    bound form being shown again with its errors; otherwise a fresh form is made, filled from
+    the "save my details" cookie and pointed at the comment named by ``?replytocom=``.
     """
-    comments = list(Comment.objects.for_article(article).visible_to(request).thread_order())
-    thread = build_thread(comments)
-    shown = {entry.comment.pk: entry.comment for entry in thread.entries}
+    page = thread_page(
+        visible_thread(request, article),
+        number=page_number(request),
+        per_page=settings.COMMENTS_PER_PAGE,
+        newest_first=settings.COMMENTS_NEWEST_FIRST,
+    )
 
     if form is None:
         initial = remembered_author(request)
         if initial:
             initial["save_details"] = True
-        reply_to = _reply_target(request.GET.get("replytocom"), shown)
+        reply_to = _reply_target(article, request.GET.get("replytocom"))
         if reply_to is not None:
             initial["parent"] = reply_to.pk
         form = CommentForm(initial=initial)
     else:
         parent_id = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
-        reply_to = shown.get(parent_id)
+        reply_to = _reply_target(article, parent_id)
 
     return {
-        "thread": thread,
+        "thread": page.thread,
+        "thread_page": page,
+        "comment_count": page.total,
         "comment_form": form,
         "reply_to": reply_to,
         "comments_open": article.accepts_comments(),
@@ -74,11 +90,24 @@ def comment_section(request, article, form: CommentForm | None = None) -> dict:
     }
 
 
-def _reply_target(raw_id, shown: dict) -> Comment | None:
+def _reply_target(article, raw_id) -> Comment | None:
+    """The public comment of this article that the form answers, if the id names one."""
     try:
-        comment = shown.get(int(raw_id))
+        pk = int(raw_id)
     except (TypeError, ValueError):
         return None
-    if comment is None or comment.status != Comment.Status.APPROVED:
+    return Comment.objects.public().filter(article=article, pk=pk).first()
+
+
+def comment_location(request, comment: Comment) -> str | None:
+    """Where a comment is shown: its article's page of the thread, and its anchor."""
+    number = page_of(
+        comment.pk,
+        visible_thread(request, comment.article),
+        per_page=settings.COMMENTS_PER_PAGE,
+        newest_first=settings.COMMENTS_NEWEST_FIRST,
+    )
+    if number is None:
         return None
-    return comment
+    query = f"?cpage={number}" if number > 1 else ""
+    return f"{comment.article.get_absolute_url()}{query}{comment.anchor}"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 
-from . import notifications, ratelimit
+from . import notifications, ratelimit, thread_cache
 from .checks import Submission, normalized_text, run_checks
 from .models import Ban, Comment, ModerationLog, Report, Subscriber
 from .sanitize import sanitize_comment
@@ -191,7 +191,9 @@ def _log(comment, *, moderator, action, from_status="", to_status="", note="") -
 
 
 def _after_status_change(comment: Comment, *, previous: str | None) -> None:
-    """Queue what others should hear of, once the transaction commits."""
+    """Mark the thread changed if readers see a difference; queue what others should hear of."""
+    if Status.APPROVED in (comment.status, previous):
+        thread_cache.changed([comment.article_id])
     if comment.status == Status.PENDING and previous != Status.PENDING:
         transaction.on_commit(notifications.held_comment_queued)
     if comment.status == Status.APPROVED and previous != Status.APPROVED and comment.parent_id:
@@ -323,6 +325,8 @@ def comment_edit(*, comment: Comment, moderator, body: str, note: str = "") -> C
     old = comment.body
     comment.body = body
     comment.save(update_fields=["body", "updated_at"])
+    if comment.status == Status.APPROVED:
+        thread_cache.changed([comment.article_id])
     _log(
         comment,
         moderator=moderator,

@@ -22,13 +22,17 @@ class ThreadEntry:
 @dataclass(slots=True)
 class Thread:
     entries: list[ThreadEntry]
+    # Public comments in the whole thread, when this is one page of it.
+    total: int | None = None
 
     def __len__(self):
         return len(self.entries)
 
     @property
     def count(self) -> int:
-        """Number of public comments shown (a commenter's own held ones are not counted)."""
+        """Public comments in the thread (a commenter's own held ones are not counted)."""
+        if self.total is not None:
+            return self.total
         return sum(1 for entry in self.entries if entry.comment.is_public)
 
 
@@ -58,3 +62,89 @@ def build_thread(comments) -> Thread:
         next_depth = entries[index + 1].depth if index + 1 < len(entries) else 0
         entry.closes = range(entry.depth - next_depth)
     return Thread(entries=entries)
+
+
+@dataclass(slots=True)
+class ThreadPage:
+    """One page of a thread: a slice of its top-level comments with all their replies."""
+
+    thread: Thread
+    number: int
+    num_pages: int
+    total: int  # public comments in the whole thread (a reader's own held ones not counted)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def page_range(self) -> range:
+        return range(1, self.num_pages + 1)
+
+
+def _skeleton(comments):
+    """Ids only: children by parent, top-level ids in order, and the status of each."""
+    children: dict[int | None, list[int]] = {}
+    status: dict[int, str] = {}
+    for pk, parent_id, comment_status in comments.values_list("pk", "parent_id", "status"):
+        children.setdefault(parent_id, []).append(pk)
+        status[pk] = comment_status
+    return children, status
+
+
+def _subtree(children, root: int) -> list[int]:
+    ids, stack = [], [root]
+    while stack:
+        pk = stack.pop()
+        ids.append(pk)
+        stack.extend(children.get(pk, ()))
+    return ids
+
+
+def thread_page(comments, *, number: int, per_page: int, newest_first: bool) -> ThreadPage:
+    """The page ``number`` of the thread made of ``comments`` (a QuerySet in display order).
+
+    Two queries whatever the thread's size: the ids and parents of every comment, then the
+    full rows of the comments on this page. A page past the end shows the last page.
+    """
+    children, status = _skeleton(comments)
+    roots = children.get(None, [])
+    if newest_first:
+        roots = roots[::-1]
+    reachable = [pk for root in roots for pk in _subtree(children, root)]
+    total = sum(1 for pk in reachable if status[pk] == "approved")
+    num_pages = max(1, -(-len(roots) // per_page)) if per_page else 1
+    number = min(max(1, number), num_pages)
+    page_roots = roots[(number - 1) * per_page : number * per_page] if per_page else roots
+    on_page = [pk for root in page_roots for pk in _subtree(children, root)]
+    rows = {c.pk: c for c in comments.filter(pk__in=on_page)}
+    # Keep the display order of the page's top-level comments; replies stay oldest first.
+    position = {pk: i for i, pk in enumerate(page_roots)}
+    ordered = sorted(
+        rows.values(),
+        key=lambda c: (0, position[c.pk]) if c.pk in position else (1, c.created_at, c.pk),
+    )
+    thread = build_thread(ordered)
+    thread.total = total
+    return ThreadPage(thread, number=number, num_pages=num_pages, total=total)
+
+
+def page_of(comment_pk: int, comments, *, per_page: int, newest_first: bool) -> int | None:
+    """The page on which a comment appears, or None if it is not shown (one query)."""
+    children, _status = _skeleton(comments)
+    parent_of = {kid: parent for parent, kids in children.items() for kid in kids}
+    if comment_pk not in parent_of:
+        return None
+    root = comment_pk
+    while parent_of.get(root) is not None:
+        if parent_of[root] not in parent_of:
+            return None  # an ancestor is not shown, so neither is this reply
+        root = parent_of[root]
+    roots = children.get(None, [])
+    if newest_first:
+        roots = roots[::-1]
+    return roots.index(root) // per_page + 1 if per_page else 1

@@ -3,6 +3,7 @@ import ipaddress
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +14,7 @@ from articles.views import render_article
 from . import services
 from .forms import CommentForm, ReportForm
 from .models import OWN_COMMENTS_SESSION_KEY, Comment
-from .section import forget_author, remember_author
+from .section import comment_location, forget_author, remember_author
 
 OWN_COMMENTS_KEPT = 50
 
@@ -61,7 +62,7 @@ def comment_post(request, slug):
         else:
             if comment.awaiting_moderation:
                 _remember_own_comment(request, comment.pk)
-            response = redirect(comment.get_absolute_url())
+            response = redirect(comment_location(request, comment) or article.get_absolute_url())
             if data["save_details"]:
                 remember_author(response, name=data["name"], email=data["email"], url=data["url"])
             else:
@@ -105,6 +106,17 @@ def _remember_own_comment(request, pk: int) -> None:
     """Let this browser see its own held comment, marked as awaiting moderation."""
     ids = [*request.session.get(OWN_COMMENTS_SESSION_KEY, []), pk]
     request.session[OWN_COMMENTS_SESSION_KEY] = ids[-OWN_COMMENTS_KEPT:]
+
+
+def comment_permalink(request, pk):
+    """A comment's lasting address: redirects to the page of the thread that shows it now."""
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    location = None
+    if comment.article.is_published:
+        location = comment_location(request, comment)
+    if location is None:
+        raise Http404("No such comment is shown.")
+    return redirect(location)
 
 
 def comment_report(request, pk):

@@ -255,6 +255,10 @@ if COMMENTS_MODERATION not in {"auto", "pre", "post"}:
     raise ImproperlyConfigured("COMMENTS_MODERATION must be one of auto, pre, post.")
 COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
 COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)
+# Long threads are paged by top-level comment (0: one page); the first page shows the oldest
+# conversations unless COMMENTS_NEWEST_FIRST is on.
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
+COMMENTS_NEWEST_FIRST = env_bool("COMMENTS_NEWEST_FIRST", False)
 COMMENTS_NAME_MAX_LENGTH = 100
 COMMENTS_AUTHOR_COOKIE = "comment_author"
 COMMENTS_AUTHOR_COOKIE_MAX_AGE = env_int("COMMENTS_AUTHOR_COOKIE_DAYS", 365) * 24 * 60 * 60

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -145,3 +146,38 @@ def test_demo_content_loads_the_seed_article_and_its_comment_once(client):
     assert "What is reflexology?</a>" in html
     assert "MORE" not in html
     assert "Never disregard professional medical advice or delay seeking it" in html
+
+
+@time_machine.travel("2030-01-01 12:00:05", tick=False)
+def test_a_reader_revalidating_an_unchanged_article_gets_304(client, article):
+    make_comment(article)
+    client.get(article.get_absolute_url())  # the first visit sets the CSRF cookie
+    first = client.get(article.get_absolute_url())
+
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+    assert "private" in first["Cache-Control"] and "no-cache" in first["Cache-Control"]
+
+
+def test_a_new_approved_comment_changes_the_validator(client, settings, article, django_user_model):
+    from comments import services
+
+    settings.COMMENTS_MODERATION = "pre"
+    held = services.comment_post(
+        article=article, body="New words", author_name="Ann", author_email="ann@example.com"
+    )
+    etag = client.get(article.get_absolute_url())["ETag"]
+    moderator = django_user_model.objects.create_user("maya")
+
+    services.comments_approve(comments=[held], moderator=moderator)
+    response = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200
+    assert "New words" in response.content.decode()
+
+
+def test_signed_in_people_always_get_a_fresh_page(admin_client, article):
+    response = admin_client.get(article.get_absolute_url())
+
+    assert not response.has_header("ETag")

@@ -209,7 +209,7 @@ def test_commenter_sees_downloads_and_anonymises_everything_stored_under_their_e
     assert exported_held["body"] == held.body
     assert exported_held["body_html"] == held.body_html
     assert exported_held["hold_reasons"] == held.hold_reasons
-    assert by_id[published.pk]["url"].endswith(f"#comment-{published.pk}")
+    assert by_id[published.pk]["url"].endswith(f"/comments/{published.pk}/")
     assert by_id[spam.pk]["moderation_history"][0]["action"] == "ban"
     every_field = {f.name for f in Comment._meta.concrete_fields}
     renamed = {

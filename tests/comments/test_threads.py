@@ -96,3 +96,81 @@ def test_reply_depth_is_recorded_from_the_parent(article):
 
     assert (top.depth, reply.depth) == (0, 1)
     assert make_comment(make_article(), parent=None).depth == 0
+
+
+# Long threads come in pages of top-level comments ------------------------------------------
+
+
+@pytest.fixture
+def long_thread(settings, article):
+    """Five conversations, two comments to a page, each conversation with a reply."""
+    settings.COMMENTS_PER_PAGE = 2
+    tops = [make_comment(article, body=f"Top {n}") for n in range(5)]
+    replies = [
+        make_comment(article, parent=top, body=f"Reply to {n}") for n, top in enumerate(tops)
+    ]
+    return tops, replies
+
+
+def test_a_page_holds_whole_conversations(client, article, long_thread):
+    page_1 = client.get(article.get_absolute_url()).content.decode()
+    page_3 = client.get(f"{article.get_absolute_url()}?cpage=3").content.decode()
+
+    assert "Top 0" in page_1 and "Reply to 1" in page_1 and "Top 2" not in page_1
+    assert "Top 4" in page_3 and "Reply to 4" in page_3 and "Top 0" not in page_3
+    assert "10 comments" in page_1 and "10 comments" in page_3
+
+
+def test_newest_conversations_first_when_configured(settings, client, article, long_thread):
+    settings.COMMENTS_NEWEST_FIRST = True
+
+    page_1 = client.get(article.get_absolute_url()).content.decode()
+
+    assert "Top 4" in page_1 and "Top 3" in page_1 and "Top 0" not in page_1
+    assert page_1.index("Top 4") < page_1.index("Top 3")
+
+
+@pytest.mark.parametrize("cpage", ["0", "-3", "abc", "99"])
+def test_odd_page_numbers_show_a_real_page(client, article, long_thread, cpage):
+    response = client.get(f"{article.get_absolute_url()}?cpage={cpage}")
+
+    assert response.status_code == 200
+    assert "Top" in response.content.decode()
+
+
+def test_a_permalink_lands_on_the_page_that_shows_the_comment(client, article, long_thread):
+    tops, replies = long_thread
+
+    response = client.get(replies[4].get_absolute_url())
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}?cpage=3#comment-{replies[4].pk}"
+    first = client.get(tops[0].get_absolute_url())
+    assert first["Location"] == f"{article.get_absolute_url()}#comment-{tops[0].pk}"
+
+
+@pytest.mark.parametrize("status", ["pending", "spam", "removed"])
+def test_a_permalink_to_a_hidden_comment_is_not_found(client, article, status):
+    comment = make_comment(article, status=status)
+
+    assert client.get(comment.get_absolute_url()).status_code == 404
+
+
+def test_posting_on_a_later_page_redirects_to_that_page(
+    client, settings, article, comment_data, long_thread
+):
+    settings.COMMENTS_MODERATION = "post"
+
+    response = client.post(f"/articles/{article.slug}/comments/", comment_data)
+
+    comment = Comment.objects.latest("pk")
+    assert response["Location"] == f"{article.get_absolute_url()}?cpage=3#comment-{comment.pk}"
+
+
+def test_page_query_count_stays_the_same_for_any_page(client, settings, article, long_thread):
+    with CaptureQueriesContext(connection) as first:
+        client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as last:
+        client.get(f"{article.get_absolute_url()}?cpage=3")
+
+    assert len(first) == len(last)

@@ -13,9 +13,13 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -25,7 +29,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services, stats
+from . import privacy, services, stats
 from .models import Ban, Comment, KeywordRule, ModerationLog, Report, Subscriber
 
 Status = Comment.Status
@@ -126,9 +130,39 @@ class CommentAdminForm(forms.ModelForm):
             ]
 
 
+class DataRequestForm(forms.Form):
+    """A commenter's data request that arrived by post or phone, handled by a site admin."""
+
+    EXPORT, ANONYMISE, ERASE = "export", "anonymise", "erase"
+
+    email = forms.EmailField(label=_("The commenter's email"))
+    action = forms.ChoiceField(
+        label=_("What they asked for"),
+        widget=forms.RadioSelect,
+        choices=[
+            (EXPORT, _("A copy of everything stored (JSON download)")),
+            (
+                ANONYMISE,
+                _("Anonymise their comments (name, email, website, IP cleared; text kept)"),
+            ),
+            (ERASE, _("Delete their comments (replies by others move up the thread)")),
+        ],
+    )
+    reference = forms.CharField(
+        label=_("Where the request came from"),
+        max_length=200,
+        help_text=_('For the log, without the address: "letter of 3 May", "phone call".'),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have checked that the request comes from this address's owner."),
+        required=True,
+    )
+
+
 @admin.register(Comment)
 class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
     form = CommentAdminForm
+    change_list_template = "admin/comments/comment/change_list.html"
     list_display = [
         "author_name",
         "author_email_link",
@@ -175,6 +209,62 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
         ),
     ]
     actions = ["approve", "mark_spam", "remove", "restore"]
+
+    def get_urls(self):
+        return [
+            path(
+                "data-request/",
+                self.admin_site.admin_view(self.data_request_view),
+                name="comments_comment_data_request",
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_data_request_permission(self, request) -> bool:
+        return request.user.is_superuser or request.user.has_perm("comments.delete_comment")
+
+    def data_request_view(self, request):
+        """Export, anonymise or erase everything stored under an email (comments/privacy.py)."""
+        if not self.has_data_request_permission(request):
+            raise PermissionDenied
+        form = DataRequestForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            email = form.cleaned_data["email"]
+            action = form.cleaned_data["action"]
+            actor = f"{request.user.get_username()} in the admin ({form.cleaned_data['reference']})"
+            if action == DataRequestForm.EXPORT:
+                response = JsonResponse(
+                    privacy.commenter_export(email=email), json_dumps_params={"indent": 2}
+                )
+                response["Content-Disposition"] = 'attachment; filename="commenter-data.json"'
+                return response
+            service = (
+                privacy.commenter_anonymise
+                if action == DataRequestForm.ANONYMISE
+                else privacy.commenter_erase
+            )
+            count = service(email=email, actor_description=actor, moderator=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "Done: %(count)d comment %(done)s.", "Done: %(count)d comments %(done)s.", count
+                )
+                % {
+                    "count": count,
+                    "done": _("anonymised")
+                    if action == DataRequestForm.ANONYMISE
+                    else _("deleted"),
+                },
+                messages.SUCCESS,
+            )
+            return redirect("admin:comments_comment_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("A commenter's data request"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/comments/data_request.html", context)
 
     def get_queryset(self, request):
         return (

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -599,3 +600,70 @@ def test_bans_are_lifted_with_an_action_and_listed_by_state(moderator_client, mo
 def test_moderator_mail_is_not_in_the_admin(admin_client):
     assert admin_client.get("/admin/comments/moderatormail/").status_code == 404
     assert "moderatormail" not in admin_client.get(INDEX).content.decode()
+
+
+# A commenter's data request by post, handled in the admin ----------------------------------
+
+
+def test_admin_exports_everything_stored_under_an_email(admin_client, article):
+    make_comment(article, author_email="Post.Letter@example.com", body="Written by hand")
+
+    response = admin_client.post(
+        "/admin/comments/comment/data-request/",
+        {
+            "email": "post.letter@example.com",
+            "action": "export",
+            "reference": "letter of 3 May",
+            "confirm": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="commenter-data.json"'
+    assert "Written by hand" in response.content.decode()
+
+
+@pytest.mark.parametrize(("action", "remaining"), [("anonymise", 1), ("erase", 0)])
+def test_admin_anonymises_or_erases_on_request_and_logs_it_without_the_email(
+    admin_client, article, action, remaining
+):
+    make_comment(article, author_email="post.letter@example.com", body="Written by hand")
+
+    response = admin_client.post(
+        "/admin/comments/comment/data-request/",
+        {
+            "email": "post.letter@example.com",
+            "action": action,
+            "reference": "phone call",
+            "confirm": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    assert Comment.objects.count() == remaining
+    assert not Comment.objects.filter(author_email__iexact="post.letter@example.com").exists()
+    entry = ModerationLog.objects.latest("pk")
+    assert "phone call" in entry.note
+    assert "post.letter" not in entry.note
+
+
+def test_data_request_needs_confirmation(admin_client, article):
+    make_comment(article, author_email="post.letter@example.com")
+
+    response = admin_client.post(
+        "/admin/comments/comment/data-request/",
+        {"email": "post.letter@example.com", "action": "erase", "reference": "letter"},
+    )
+
+    assert response.status_code == 200
+    assert Comment.objects.count() == 1
+
+
+def test_moderators_cannot_handle_data_requests(article, django_user_model):
+    user = django_user_model.objects.create_user("maya", password="pw", is_staff=True)
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    user.groups.add(group)
+    client = Client()
+    client.force_login(user)
+
+    assert client.get("/admin/comments/comment/data-request/").status_code == 403

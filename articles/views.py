@@ -92,7 +92,10 @@ def _shared_article_page(request, article):
         thread_cache.put(article, page=page, value=parts)
     values = {}
     if len(parts) > 1:
-        values = {CSRF_SLOT.encode(): get_token(request), ISSUED_SLOT.encode(): issue_timestamp()}
+        # A reader who only reads gets no cookie: the form's script fetches a token (and the
+        # cookie) when they start writing. Someone who has the cookie already gets the token.
+        token = get_token(request) if settings.CSRF_COOKIE_NAME in request.COOKIES else ""
+        values = {CSRF_SLOT.encode(): token, ISSUED_SLOT.encode(): issue_timestamp()}
     return HttpResponse(
         b"".join(values[part].encode() if i % 2 else part for i, part in enumerate(parts))
     )

@@ -301,18 +301,21 @@ class Bench:
         self.post_ours(server, db, post_env, min_seconds)
 
     def post_ours(self, server: servers.Gunicorn, db: str, env: dict, min_seconds: float) -> None:
-        """wrk POSTs our real form: the hidden fields (CSRF token, signed form timestamp, ...)
-        come from one GET of the page, as a browser would send them back."""
+        """wrk POSTs our real form: the hidden fields (signed form timestamp, ...) come from one
+        GET of the page, and the CSRF token and cookie from the form-token URL the page's script
+        calls when someone starts writing, as a browser would send them back."""
         log(f"our site ({db}): posting through the form")
         before = self.posting_stats(env)
         with server.start():
             page = load.fetch(server.url + f"/articles/{seed.POSTING_SLUG}/")
             loaded = time.monotonic()
-            set_cookies = "\n".join(page.headers.get_all("Set-Cookie") or [])
-            cookie = re.search(r"csrftoken=([^;]+)", set_cookies)
             hidden = hidden_fields(page.body.decode(), action_suffix="/comments/")
-            if page.status != 200 or not cookie or "csrfmiddlewaretoken" not in hidden:
-                raise RuntimeError(f"no comment form with a CSRF token ({page.status})")
+            token = load.fetch(server.url + "/comments/form-token/")
+            set_cookies = "\n".join(token.headers.get_all("Set-Cookie") or [])
+            cookie = re.search(r"csrftoken=([^;]+)", set_cookies)
+            if page.status != 200 or token.status != 200 or not cookie:
+                raise RuntimeError(f"no comment form or CSRF token ({page.status})")
+            hidden["csrfmiddlewaretoken"] = json.loads(token.body)["token"]
             parents = [int(pk) for pk in re.findall(rb'<li id="comment-(\d+)"', page.body)]
             bodies = []
             for text, author, parent in self.post_texts(parents):

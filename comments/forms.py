@@ -83,15 +83,20 @@ class CommentForm(forms.Form):
 
     comment = forms.CharField(
         label=_("Comment"),
+        error_messages={"required": _("Please write your comment.")},
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     name = forms.CharField(
         label=_("Name"),
+        error_messages={"required": _("Please enter the name to show with your comment.")},
         max_length=settings.COMMENTS_NAME_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("Email"),
+        error_messages={
+            "required": _("Please enter your email address. It will not be published."),
+        },
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -49,7 +49,10 @@ class CommentQuerySet(models.QuerySet):
 def own_comment_ids(request) -> list[int]:
     """IDs of the comments this browser session posted (only read if a session exists)."""
     session = getattr(request, "session", None)
-    if session is None or not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+    if session is None:
+        return []
+    # No session cookie and nothing stored yet in this request: don't touch the session store.
+    if not request.COOKIES.get(settings.SESSION_COOKIE_NAME) and not session.modified:
         return []
     return [int(pk) for pk in session.get(OWN_COMMENTS_SESSION_KEY, [])]
 

@@ -3,9 +3,11 @@ import ipaddress
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
@@ -106,6 +108,17 @@ def _remember_own_comment(request, pk: int) -> None:
     """Let this browser see its own held comment, marked as awaiting moderation."""
     ids = [*request.session.get(OWN_COMMENTS_SESSION_KEY, []), pk]
     request.session[OWN_COMMENTS_SESSION_KEY] = ids[-OWN_COMMENTS_KEPT:]
+
+
+@never_cache
+def form_token(request):
+    """The CSRF token for a form, fetched by the page's script when a reader starts to write.
+
+    Article pages carry no CSRF token and set no cookie for people who only read; the cookie
+    is set here, the moment someone begins a comment. Without JavaScript, the first post is
+    answered by the CSRF page, which gives the comment back with a token to post it again.
+    """
+    return JsonResponse({"token": get_token(request)})
 
 
 def comment_permalink(request, pk):

@@ -14,6 +14,25 @@
   }
   if (!rows.length) return;
 
+  // After a shortcut acts on a comment the page loads again; the comment that takes its place
+  // becomes the current one, so a moderator can go on pressing keys without starting over.
+  const RESUME_KEY = "moderation.resume";
+  const here = window.location.pathname + window.location.search;
+  function remember(index) {
+    try {
+      window.sessionStorage.setItem(RESUME_KEY, JSON.stringify({ page: here, index: index }));
+    } catch (error) { /* storage off: just start at the top */ }
+  }
+  function resumeAt() {
+    try {
+      const saved = JSON.parse(window.sessionStorage.getItem(RESUME_KEY) || "null");
+      window.sessionStorage.removeItem(RESUME_KEY);
+      return saved && saved.page === here ? saved.index : -1;
+    } catch (error) {
+      return -1;
+    }
+  }
+
   let current = -1;
   function focusRow(index) {
     if (index < 0 || index >= rows.length) return;
@@ -51,7 +70,11 @@
     const button = row.querySelector('[data-key="' + key + '"]');
     if (button) {
       event.preventDefault();
+      if (button.tagName === "BUTTON") remember(current);
       button.click();
     }
   });
+
+  const resume = resumeAt();
+  if (resume >= 0) focusRow(Math.min(resume, rows.length - 1));
 })();

@@ -210,11 +210,11 @@ def test_replies_stop_nesting_at_the_configured_depth(client, article, comment_d
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("comment", "", "This field is required."),
-        ("comment", "   \n\t  ", "This field is required."),
-        ("name", "", "This field is required."),
-        ("name", "    ", "This field is required."),
-        ("email", "", "This field is required."),
+        ("comment", "", "Please write your comment."),
+        ("comment", "   \n\t  ", "Please write your comment."),
+        ("name", "", "Please enter the name to show with your comment."),
+        ("name", "    ", "Please enter the name to show with your comment."),
+        ("email", "", "Please enter your email address. It will not be published."),
         ("email", "walter-at-example.com", "Enter a valid email address."),
         ("email", "walter@example.com\nBcc: all@example.com", "Enter a valid email address."),
         ("url", "javascript:alert(1)", "starts with http:// or https://"),
@@ -247,7 +247,9 @@ def test_errors_are_summarised_above_the_form_with_links_to_the_fields(
     summary = html[html.index('class="alert alert-danger form-error-summary"') :]
     summary = summary[: summary.index("</div>")]
     assert 'role="alert"' in html
-    assert '<a href="#id_name">Name: This field is required.</a>' in summary
+    assert (
+        '<a href="#id_name">Name: Please enter the name to show with your comment.</a>' in summary
+    )
     assert '<a href="#id_email">Email: Enter a valid email address.</a>' in summary
 
 

@@ -81,8 +81,8 @@ def site_cookies() -> list[dict]:
             ),
             "lifetime": privacy.duration_text(settings.CSRF_COOKIE_AGE),
             "when": _(
-                "When you open a page with a form on it (an article open for comments, the "
-                "report form, the data-request form)."
+                "When you start writing a comment (not when you only read an article), or "
+                "open the report form or the data-request form."
             ),
         },
         {

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Ban, Comment, KeywordRule
+from .models import Ban, Comment, KeywordRule, text_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -133,22 +133,17 @@ def too_fast(submission: Submission) -> list[Finding]:
     return []
 
 
-def normalized_text(body: str) -> str:
-    return " ".join(body.casefold().split())
-
-
 def duplicate(submission: Submission) -> list[Finding]:
     """The same text posted again recently, on this article or by this email elsewhere."""
     window = settings.COMMENTS_DUPLICATE_WINDOW_HOURS
     if not window:
         return []
-    text = normalized_text(submission.body)
-    recent = Comment.objects.filter(
+    same_text = Comment.objects.filter(
         Q(article_id=submission.article_id) | Q(author_email__iexact=submission.author_email),
+        text_fingerprint=text_fingerprint(submission.body),
         created_at__gte=timezone.now() - timedelta(hours=window),
     ).exclude(status=Comment.Status.REMOVED)
-    bodies = recent.order_by("-created_at").values_list("body", flat=True)[:500]
-    if any(normalized_text(body) == text for body in bodies):
+    if same_text.exists():
         return [Finding("duplicate", _("the same text as a recent comment"), "hold")]
     return []
 

@@ -1,3 +1,4 @@
+import hashlib
 import ipaddress
 
 from django.conf import settings
@@ -12,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from .sanitize import sanitize_comment
 
 OWN_COMMENTS_SESSION_KEY = "own_comment_ids"
+
+
+def text_fingerprint(body: str) -> str:
+    """The same for two texts that differ only in case and spacing (for duplicate checks)."""
+    normalized = " ".join(body.casefold().split())
+    return hashlib.sha256(normalized.encode()).hexdigest()[:32]
 
 
 class CommentQuerySet(models.QuerySet):
@@ -86,6 +93,7 @@ class Comment(models.Model):
     )
     body = models.TextField(_("comment"), help_text=_("As the commenter typed it."))
     body_html = models.TextField(editable=False, default="")
+    text_fingerprint = models.CharField(max_length=32, editable=False, default="")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -111,6 +119,8 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "created_at"]),
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["author_email"]),
+            models.Index(fields=["text_fingerprint", "created_at"]),
+            models.Index(fields=["article", "parent", "status", "created_at"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -132,8 +142,9 @@ class Comment(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "body" in update_fields:
             self.body_html = sanitize_comment(self.body)
+            self.text_fingerprint = text_fingerprint(self.body)
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "body_html"}
+                kwargs["update_fields"] = {*update_fields, "body_html", "text_fingerprint"}
         if update_fields is None:
             self.depth = self.parent.depth + 1 if self.parent_id else 0
         super().save(*args, **kwargs)

@@ -162,6 +162,8 @@ def _comment_data(comment: Comment) -> dict:
         "author_url": comment.author_url,
         "body": comment.body,
         "body_html": comment.body_html,
+        # A hash of the text in lower case, used to spot the same text posted twice.
+        "text_fingerprint": comment.text_fingerprint,
         "status": comment.status,
         "status_label": str(comment.get_status_display()),
         "hold_reasons": comment.hold_reasons,

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from articles.models import Article
 
 from . import notifications, ratelimit, thread_cache
-from .checks import Submission, normalized_text, run_checks
-from .models import Ban, Comment, ModerationLog, Report, Subscriber
+from .checks import Submission, run_checks
+from .models import Ban, Comment, ModerationLog, Report, Subscriber, text_fingerprint
 from .sanitize import sanitize_comment
 
 Status = Comment.Status
@@ -144,11 +144,16 @@ DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
 
 def _double_submission(article, author_email: str, body: str) -> Comment | None:
     """The comment this email just posted here with the same text, if any."""
-    text = normalized_text(body)
-    recent = Comment.objects.by_author(author_email).filter(
-        article=article, created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW
+    return (
+        Comment.objects.by_author(author_email)
+        .filter(
+            article=article,
+            text_fingerprint=text_fingerprint(body),
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        )
+        .order_by("-pk")
+        .first()
     )
-    return next((c for c in recent.order_by("-pk")[:20] if normalized_text(c.body) == text), None)
 
 
 class RateLimited(Exception):

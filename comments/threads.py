@@ -7,6 +7,8 @@ thousands of comments needs no recursive includes.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from .models import Comment
 
 
@@ -134,17 +136,23 @@ def thread_page(comments, *, number: int, per_page: int, newest_first: bool) -> 
 
 
 def page_of(comment_pk: int, comments, *, per_page: int, newest_first: bool) -> int | None:
-    """The page on which a comment appears, or None if it is not shown (one query)."""
-    children, _status = _skeleton(comments)
-    parent_of = {kid: parent for parent, kids in children.items() for kid in kids}
-    if comment_pk not in parent_of:
+    """The page on which a comment appears, or None if it (or an ancestor) is not shown.
+
+    ``comments`` is the thread a reader sees (a QuerySet). A few small queries whatever the
+    thread's size: one per level up to the top-level comment, then one count.
+    """
+    visible = comments.order_by()
+    fields = ("pk", "parent_id", "created_at")
+    node = visible.filter(pk=comment_pk).values(*fields).first()
+    while node is not None and node["parent_id"] is not None:
+        node = visible.filter(pk=node["parent_id"]).values(*fields).first()
+    if node is None:
         return None
-    root = comment_pk
-    while parent_of.get(root) is not None:
-        if parent_of[root] not in parent_of:
-            return None  # an ancestor is not shown, so neither is this reply
-        root = parent_of[root]
-    roots = children.get(None, [])
+    if not per_page:
+        return 1
+    when, pk = node["created_at"], node["pk"]
     if newest_first:
-        roots = roots[::-1]
-    return roots.index(root) // per_page + 1 if per_page else 1
+        before = Q(created_at__gt=when) | Q(created_at=when, pk__gt=pk)
+    else:
+        before = Q(created_at__lt=when) | Q(created_at=when, pk__lt=pk)
+    return visible.filter(before, parent=None).count() // per_page + 1

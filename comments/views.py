@@ -50,15 +50,13 @@ def comment_post(request, slug):
         except ValidationError as error:
             _add_errors(form, error)
         except services.RateLimited as limited:
-            form.add_error(
-                None,
-                _(
-                    "You are posting faster than we allow. Please wait %(seconds)d seconds, "
-                    "then post again: your text is kept below."
-                )
-                % {"seconds": limited.retry_after},
+            # A small page, not the whole thread: under a flood this answer must stay cheap.
+            response = render(
+                request,
+                "comments/slow_down.html",
+                {"article": article, "form": form, "retry_after": limited.retry_after},
+                status=429,
             )
-            response = render_article(request, article, comment_form=form, status=429)
             response["Retry-After"] = str(limited.retry_after)
             return response
         else:

@@ -124,7 +124,22 @@ def test_posting_again_within_the_gap_is_refused_politely_with_the_text_kept(
     html = response.content.decode()
     assert "You are posting faster than we allow" in html
     assert textarea(html) == "A second thought."
+    assert f'action="/articles/{article.slug}/comments/"' in html
     assert Comment.objects.count() == 1
+
+
+def test_the_limited_answer_stays_small_however_long_the_thread(
+    settings, client, article, comment_data
+):
+    settings.COMMENTS_RATE_GAP_SECONDS = 15
+    for n in range(60):
+        make_comment(article, body=f"Conversation {n}")
+    post(client, article, comment_data)
+
+    response = post(client, article, {**comment_data, "comment": "Again."})
+
+    assert response.status_code == 429
+    assert "Conversation" not in response.content.decode()
 
 
 def test_the_gap_applies_per_email_from_another_address_too(settings, article, comment_data):

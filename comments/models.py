@@ -77,6 +77,17 @@ class Comment(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
+    in_reply_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The comment this one answers. Usually the parent; at the deepest level of a "
+            "thread a reply is shown beside the comment it answers, under that one's parent."
+        ),
+    )
     depth = models.PositiveSmallIntegerField(
         default=0, editable=False, help_text=_("0 for a top-level comment.")
     )

@@ -70,7 +70,15 @@ def _answerable_parent(*, article: Article, parent_id: int | None) -> Comment | 
                 )
             }
         )
-    while parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH and parent.parent_id:
+    return parent
+
+
+def _placement(answered: Comment | None) -> Comment | None:
+    """Where a reply to ``answered`` goes: under it, or beside it at the deepest level."""
+    parent = answered
+    while parent is not None and parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH:
+        if not parent.parent_id:
+            break
         parent = parent.parent
     return parent
 
@@ -101,7 +109,7 @@ def comment_post(
     """
     if not article.accepts_comments():
         raise ValidationError(_("Comments are closed on this article."))
-    parent = _answerable_parent(article=article, parent_id=parent_id)
+    answered = _answerable_parent(article=article, parent_id=parent_id)
     if (earlier := _double_submission(article, author_email, body)) is not None:
         return earlier
     if not (user is not None and user.has_perm("comments.can_moderate")):
@@ -121,7 +129,8 @@ def comment_post(
     decision = _decide(article=article, submission=submission)
     comment = Comment.objects.create(
         article=article,
-        parent=parent,
+        parent=_placement(answered),
+        in_reply_to=answered,
         author_name=author_name,
         author_email=author_email,
         author_url=author_url,
@@ -349,12 +358,10 @@ def comment_reply_as_moderator(*, parent: Comment, moderator, body: str) -> Comm
     if parent.status != Status.APPROVED:
         comments_approve(comments=[parent], moderator=moderator, note=_("approved by replying"))
         parent.refresh_from_db()
-    reply_parent = parent
-    while reply_parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH and reply_parent.parent_id:
-        reply_parent = reply_parent.parent
     reply = Comment.objects.create(
         article=parent.article,
-        parent=reply_parent,
+        parent=_placement(parent),
+        in_reply_to=parent,
         author_name=moderator.get_full_name() or moderator.get_username(),
         author_email=moderator.email or "",
         body=body,

@@ -247,16 +247,22 @@ def _send_confirmation(subscriber_pk: int) -> bool:
 
 @task
 def notify_reply(comment_pk: int) -> bool:
-    """Tell the parent comment's author of this approved reply; True if a mail was sent.
+    """Tell the author of the comment this approved reply answers; True if a mail was sent.
 
-    Sent only when the parent asked for replies, its author's address is confirmed and not
+    Sent only when that comment asked for replies, its author's address is confirmed and not
     unsubscribed, and the reply is not by that same address; at most once per reply. The
     replier's email never appears in the mail (nor as Reply-To).
     """
-    reply = Comment.objects.select_related("article", "parent").filter(pk=comment_pk).first()
-    if reply is None or reply.status != Status.APPROVED or reply.parent is None:
+    reply = (
+        Comment.objects.select_related("article", "parent", "in_reply_to")
+        .filter(pk=comment_pk)
+        .first()
+    )
+    if reply is None or reply.status != Status.APPROVED:
         return False
-    parent = reply.parent
+    parent = reply.in_reply_to or reply.parent
+    if parent is None:
+        return False
     if not parent.notify_replies or parent.status != Status.APPROVED:
         return False
     email = notifications.normalize_email(parent.author_email)

@@ -214,7 +214,7 @@ def test_commenter_sees_downloads_and_anonymises_everything_stored_under_their_e
     every_field = {f.name for f in Comment._meta.concrete_fields}
     renamed = {
         "id": "id",
-        "parent": "in_reply_to",
+        "parent": "shown_under",
         "user": "posted_from_staff_account",
         "by_moderator": "posted_as_moderator",
     }

@@ -549,3 +549,19 @@ def test_subscription_pages_never_show_the_address(post):
         assert "walter" not in response.text.lower()
         assert "w•••@example.com" in response.text
         assert "no-cache" in response["Cache-Control"]
+
+
+@override_settings(COMMENTS_MODERATION="post", COMMENTS_MAX_DEPTH=2)
+def test_a_reply_at_the_deepest_level_reaches_the_person_it_answers(post):
+    article = make_article()
+    top = post(article, email="top@example.org", name="Top")
+    deepest = post(article, parent_id=top.pk, notify_replies=True)  # Walter, subscribed
+    confirm()
+    mail.outbox.clear()
+
+    reply = post(article, email=REPLIER, name="Rita", parent_id=deepest.pk)
+
+    assert reply.parent == top  # shown beside Walter's comment: the thread is two levels deep
+    assert reply.in_reply_to == deepest
+    (message,) = mails_to(WALTER)
+    assert "Rita replied" in message.body

@@ -83,9 +83,8 @@ def _shared_article_page(request, article):
     page = page_number(request)
     parts = thread_cache.get(article, page=page)
     if parts is None:
-        context = _context(request, article)
-        context["comment_form"] = CommentForm(initial={"issued": ISSUED_SLOT})
-        context["csrf_token"] = CSRF_SLOT
+        form = CommentForm(initial={"issued": ISSUED_SLOT})
+        context = {**_context(request, article, form), "csrf_token": CSRF_SLOT}
         html = render_to_string(TEMPLATE, context, request).encode()
         # Kept as bytes cut at the slots (odd items): filling them is one join, no re-encoding.
         parts = SLOTS.split(html)

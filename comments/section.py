@@ -82,7 +82,6 @@ def comment_section(request, article, form: CommentForm | None = None) -> dict:
     return {
         "thread": page.thread,
         "thread_page": page,
-        "comment_count": page.total,
         "comment_form": form,
         "reply_to": reply_to,
         "comments_open": article.accepts_comments(),

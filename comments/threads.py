@@ -24,18 +24,9 @@ class ThreadEntry:
 @dataclass(slots=True)
 class Thread:
     entries: list[ThreadEntry]
-    # Public comments in the whole thread, when this is one page of it.
-    total: int | None = None
 
     def __len__(self):
         return len(self.entries)
-
-    @property
-    def count(self) -> int:
-        """Public comments in the thread (a commenter's own held ones are not counted)."""
-        if self.total is not None:
-            return self.total
-        return sum(1 for entry in self.entries if entry.comment.is_public)
 
 
 def build_thread(comments) -> Thread:
@@ -130,9 +121,7 @@ def thread_page(comments, *, number: int, per_page: int, newest_first: bool) -> 
         rows.values(),
         key=lambda c: (0, position[c.pk]) if c.pk in position else (1, c.created_at, c.pk),
     )
-    thread = build_thread(ordered)
-    thread.total = total
-    return ThreadPage(thread, number=number, num_pages=num_pages, total=total)
+    return ThreadPage(build_thread(ordered), number=number, num_pages=num_pages, total=total)
 
 
 def page_of(comment_pk: int, comments, *, per_page: int, newest_first: bool) -> int | None:

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,17 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, and not scheduled for later."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def thread_changed(self, article_ids) -> int:
+        """Raise ``thread_version`` of these articles: their shared pages are stale now.
+
+        Call inside the transaction that changed what readers see, so no process can serve the
+        old page once that change has committed. Returns how many articles were marked.
+        """
+        ids = {pk for pk in article_ids if pk}
+        if not ids:
+            return 0
+        return self.filter(pk__in=ids).update(thread_version=F("thread_version") + 1)
 
 
 class Article(models.Model):
@@ -90,6 +102,10 @@ class Article(models.Model):
         if self.moderation == self.Moderation.INHERIT:
             return settings.COMMENTS_MODERATION
         return self.moderation
+
+    def published_related(self) -> list["Article"]:
+        """The related articles ("More" links) readers may open."""
+        return [article for article in self.related.all() if article.is_published]
 
     def accepts_comments(self) -> bool:
         """Open for comments: published, not closed by hand, not past the closing age."""

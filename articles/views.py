@@ -1,9 +1,6 @@
-import hashlib
 import re
-import time
 
 from django.conf import settings
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
@@ -13,11 +10,11 @@ from django.views.decorators.http import condition
 from django.views.decorators.vary import vary_on_cookie
 from django.views.generic import ListView
 
-from comments import thread_cache
-from comments.forms import CommentForm, issue_timestamp
-from comments.models import Comment
-from comments.section import comment_section, page_number
+from comments.models import public_comment_count
+from comments.posting.forms import CommentForm, issue_timestamp
+from comments.posting.section import TEMPLATE, page_context
 
+from . import page_cache
 from .models import Article
 
 
@@ -31,16 +28,11 @@ class ArticleListView(ListView):
     def get_queryset(self):
         return (
             Article.objects.published()
-            .annotate(
-                public_comment_count=Count(
-                    "comments", filter=Q(comments__status=Comment.Status.APPROVED)
-                )
-            )
+            .annotate(public_comment_count=public_comment_count())
             .order_by("-published_at", "-pk")
         )
 
 
-TEMPLATE = "articles/article_detail.html"
 # Stand-ins for the two per-request values in a shared page; no reader could type them.
 CSRF_SLOT = "\x1bcsrf-token\x1b"
 ISSUED_SLOT = "\x1bform-issued\x1b"
@@ -55,15 +47,7 @@ def render_article(request, article: Article, *, comment_form=None, status: int 
     """
     if comment_form is None and _is_plain_reader(request):
         return _shared_article_page(request, article)
-    return render(request, TEMPLATE, _context(request, article, comment_form), status=status)
-
-
-def _context(request, article, comment_form=None) -> dict:
-    return {
-        "article": article,
-        "related_articles": [a for a in article.related.all() if a.is_published],
-        **comment_section(request, article, form=comment_form),
-    }
+    return render(request, TEMPLATE, page_context(request, article, comment_form), status=status)
 
 
 def _is_plain_reader(request) -> bool:
@@ -80,15 +64,15 @@ def _is_plain_reader(request) -> bool:
 
 
 def _shared_article_page(request, article):
-    page = page_number(request)
-    parts = thread_cache.get(article, page=page)
+    page = page_cache.identity(request, article)
+    parts = page_cache.get(page)
     if parts is None:
         form = CommentForm(initial={"issued": ISSUED_SLOT})
-        context = {**_context(request, article, form), "csrf_token": CSRF_SLOT}
+        context = {**page_context(request, article, form), "csrf_token": CSRF_SLOT}
         html = render_to_string(TEMPLATE, context, request).encode()
         # Kept as bytes cut at the slots (odd items): filling them is one join, no re-encoding.
         parts = SLOTS.split(html)
-        thread_cache.put(article, page=page, value=parts)
+        page_cache.put(page, parts)
     values = {}
     if len(parts) > 1:
         # A reader who only reads gets no cookie: the form's script fetches a token (and the
@@ -113,16 +97,7 @@ def article_etag(request, slug) -> str | None:
     article = request.article = Article.objects.published().filter(slug=slug).first()
     if article is None:
         return None
-    parts = [
-        article.pk,
-        article.updated_at.isoformat(),
-        article.thread_version,
-        request.GET.urlencode(),
-        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
-        request.COOKIES.get(settings.COMMENTS_AUTHOR_COOKIE, ""),
-        int(time.time() // 60),
-    ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return page_cache.identity(request, article).etag
 
 
 @vary_on_cookie

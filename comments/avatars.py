@@ -11,11 +11,8 @@ data:``), so no request for it leaves the page.
 import base64
 from functools import lru_cache
 
-from django.utils.crypto import salted_hmac
+from .identity import keyed_digest, normalize_email
 
-from .notifications import normalize_email
-
-_SALT = "comments.avatar"
 GRID = 5
 CELL = 8
 PADDING = 4
@@ -26,7 +23,7 @@ BLANK_COLOUR = "#adb5bd"
 
 
 def _digest(seed: str) -> bytes:
-    return salted_hmac(_SALT, seed, algorithm="sha256").digest()
+    return bytes.fromhex(keyed_digest("avatar", seed))
 
 
 def _colour(digest: bytes) -> str:

@@ -1,33 +1,92 @@
-"""Rate limits kept in the shared cache, so every app process sees one count.
+"""The site's rate limits: a table of rules, counted in the shared cache, one error.
 
 With ``REDIS_URL`` set the cache is Redis and ``add``/``incr`` are atomic across processes
-and machines; without it the local-memory cache limits each process on its own.
+and machines; without it the local-memory cache limits each process on its own. Each rule
+counts per IP address (an IPv6 address per /64 network, ``identity.rate_limit_identity``) or
+per normalised email; identities appear in cache keys only as keyed hashes.
 """
 
-import hashlib
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
 
 from django.conf import settings
 from django.core.cache import cache
 
+from .identity import keyed_digest, normalize_email, rate_limit_identity
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """At most ``limit`` events per fixed window of ``period`` seconds for one IP or email.
+
+    ``gap=True`` makes it one event per ``period`` seconds, measured from the last event.
+    ``limit`` and ``period`` are numbers or the names of settings (read at each check); 0
+    turns the rule off.
+    """
+
+    scope: str
+    by: Literal["ip", "email"]
+    period: int | str
+    limit: int | str = 1
+    gap: bool = False
+
+    def value(self, field: str) -> int:
+        number = getattr(self, field)
+        return int(getattr(settings, number)) if isinstance(number, str) else number
+
+
+POSTING = (
+    Rule("post-ip", by="ip", period="COMMENTS_RATE_GAP_SECONDS", gap=True),
+    Rule("post-email", by="email", period="COMMENTS_RATE_GAP_SECONDS", gap=True),
+    Rule("post-ip-hour", by="ip", limit="COMMENTS_RATE_PER_HOUR", period=3600),
+    Rule("post-email-hour", by="email", limit="COMMENTS_RATE_PER_HOUR", period=3600),
+)
+# Enough for a person who mistypes; too few to mail-bomb anyone.
+DATA_LINK_REQUESTS = (
+    Rule("privacy-link-ip", by="ip", limit=5, period=60 * 60),
+    Rule("privacy-link-email", by="email", limit=3, period=24 * 60 * 60),
+)
+
+
+class RateLimited(Exception):
+    """Too many events from one IP address or email; ``retry_after`` is in seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+def check(rules: Iterable[Rule], *, ip_address: str | None = None, email: str = "") -> None:
+    """Count one event under every rule; raise RateLimited if any rule is over its limit.
+
+    Every rule is counted each time, so no limit can be dodged by tripping another. A rule
+    whose identity is missing (no IP address, no email) is not counted.
+    """
+    identities = {"ip": rate_limit_identity(ip_address), "email": normalize_email(email)}
+    waits = [_count(rule, identities[rule.by]) for rule in rules]
+    if any(waits):
+        raise RateLimited(max(wait for wait in waits if wait))
+
 
 def _key(scope: str, identity: str, suffix: str) -> str:
-    # Hash the identity: emails and IPs never appear in cache keys in clear.
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{identity}".encode()).hexdigest()[:32]
-    return f"ratelimit:{scope}:{digest}:{suffix}"
+    return f"ratelimit:{scope}:{keyed_digest('ratelimit', identity)[:32]}:{suffix}"
 
 
-def hit(scope: str, identity: str, *, limit: int, period: int) -> int | None:
-    """Count one event; return None if it is allowed, else the seconds to wait.
-
-    At most ``limit`` events per fixed window of ``period`` seconds. ``limit=1`` with a short
-    period is a minimum gap between events. A falsy ``identity`` or ``limit`` is never limited.
-    """
-    if not identity or not limit or period <= 0:
+def _count(rule: Rule, identity: str) -> int | None:
+    period, limit = rule.value("period"), rule.value("limit")
+    if not identity or period <= 0 or limit <= 0:
         return None
     now = time.time()
+    if rule.gap:
+        key = _key(rule.scope, identity, "gap")
+        if cache.add(key, now, timeout=period):
+            return None
+        last = cache.get(key, now)
+        return max(1, int(period - (now - float(last))) + 1)
     window = int(now // period)
-    key = _key(scope, identity, str(window))
+    key = _key(rule.scope, identity, str(window))
     cache.add(key, 0, timeout=period + 1)
     try:
         count = cache.incr(key)
@@ -37,20 +96,3 @@ def hit(scope: str, identity: str, *, limit: int, period: int) -> int | None:
     if count <= limit:
         return None
     return max(1, int((window + 1) * period - now) + 1)
-
-
-def reset(scope: str, identity: str, *, period: int) -> None:
-    """Forget the current window's count (for tests and for moderators lifting a limit)."""
-    cache.delete(_key(scope, identity, str(int(time.time() // period))))
-
-
-def gap(scope: str, identity: str, *, seconds: int) -> int | None:
-    """Allow one event per ``seconds`` (a sliding gap); else return the seconds to wait."""
-    if not identity or seconds <= 0:
-        return None
-    now = time.time()
-    key = _key(scope, identity, "gap")
-    if cache.add(key, now, timeout=seconds):
-        return None
-    last = cache.get(key, now)
-    return max(1, int(seconds - (now - float(last))) + 1)

@@ -6,23 +6,24 @@ was queued, and a comment may have been approved, removed or replied to in the m
 Each returns what it did (a count or a flag), which the task backend keeps as the result.
 """
 
+import logging
+import secrets
 from datetime import datetime, timedelta
-from email import policy as email_policy
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import notifications
+from . import mail, signed_links
+from .identity import normalize_email
 from .models import Comment, ModerationLog, ModeratorMail, Subscriber
+
+logger = logging.getLogger(__name__)
 
 # At most one mail a minute to each moderator address; a burst becomes one digest.
 MODERATOR_MAIL_INTERVAL = timedelta(seconds=60)
@@ -34,39 +35,6 @@ EXCERPT_CHARACTERS = 300
 REPLY_MAIL_MEMORY = 60 * 60 * 24 * 90
 
 Status = Comment.Status
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-class _Mail(EmailMessage):
-    def message(self, *, policy=email_policy.default):
-        # List-Unsubscribe holds one long URL with no spaces. Folded to the usual 78 columns,
-        # Python's email package rewrites it as RFC 2047 encoded words, which mail clients do
-        # not read as a URL; lines may be up to 998 characters long (RFC 5322), so none folds.
-        return super().message(policy=policy.clone(max_line_length=998))
-
-
-def _send(*, to: str, subject: str, template: str, context: dict, headers=None) -> None:
-    """Send one plain-text mail to one address, from ``DEFAULT_FROM_EMAIL``."""
-    context = {"site_name": settings.SITE_NAME, "site_url": notifications.site_url(), **context}
-    _Mail(
-        subject=_one_line(f"[{settings.SITE_NAME}] {subject}"),
-        body=render_to_string(template, context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        # RFC 3834: auto-responders must not answer this mail.
-        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
-    ).send()
-
-
-def _commenter_headers(unsubscribe_url: str) -> dict:
-    """RFC 2369 and RFC 8058: mail clients show an unsubscribe button that works in one click."""
-    return {
-        "List-Unsubscribe": f"<{unsubscribe_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
 
 
 # Moderators --------------------------------------------------------------------------------
@@ -86,9 +54,9 @@ def notify_moderators(emails: list[str] | None = None) -> int:
     the minute carries all of these in its digest, since each mail lists everything held since
     the recipient's previous mail.
     """
-    recipients = notifications.moderator_emails()
+    recipients = mail.moderator_emails()
     if emails is not None:
-        wanted = {notifications.normalize_email(email) for email in emails}
+        wanted = {normalize_email(email) for email in emails}
         recipients = [email for email in recipients if email in wanted]
     sent = 0
     for email in recipients:
@@ -154,13 +122,13 @@ def _send_moderator_mail(email: str, comments: list[Comment], total: int) -> Non
             "author_name": comment.author_name,
             "author_email": comment.author_email,
             "reasons": "; ".join(
-                _one_line(reason.get("message") or reason.get("code", ""))
+                mail.one_line(reason.get("message") or reason.get("code", ""))
                 for reason in comment.hold_reasons
                 if isinstance(reason, dict)
             )
             or _("no reason recorded"),
-            "excerpt": Truncator(_one_line(comment.body)).chars(EXCERPT_CHARACTERS),
-            "review_url": notifications.site_url(f"/moderation/comment/{comment.pk}/"),
+            "excerpt": Truncator(mail.one_line(comment.body)).chars(EXCERPT_CHARACTERS),
+            "review_url": mail.site_url(f"/moderation/comment/{comment.pk}/"),
         }
         for comment in comments
     ]
@@ -174,7 +142,7 @@ def _send_moderator_mail(email: str, comments: list[Comment], total: int) -> Non
             "%(count)d comments held for moderation",
             total,
         ) % {"count": total}
-    _send(
+    mail.send(
         to=email,
         subject=subject,
         template="emails/moderators_held_comments.txt",
@@ -182,7 +150,7 @@ def _send_moderator_mail(email: str, comments: list[Comment], total: int) -> Non
             "comments": items,
             "total": total,
             "more": total - len(items),
-            "queue_url": notifications.site_url("/moderation/?status=pending"),
+            "queue_url": mail.site_url("/moderation/?status=pending"),
         },
     )
 
@@ -205,7 +173,7 @@ def request_subscription(comment_pk: int) -> bool:
         or comment.status in (Status.SPAM, Status.REMOVED)
     ):
         return False
-    email = notifications.normalize_email(comment.author_email)
+    email = normalize_email(comment.author_email)
     if not email:
         return False
     subscriber, _created = Subscriber.objects.get_or_create(email=email)
@@ -227,18 +195,18 @@ def _send_confirmation(subscriber_pk: int) -> bool:
         if subscriber is None or subscriber.is_active:
             return False
         now = timezone.now()
-        if notifications.confirmation_recently_sent(subscriber, now=now):
+        if subscriber.confirmation_recently_sent(now=now):
             return False
-        _send(
+        mail.send(
             to=subscriber.email,
             subject=_("Please confirm: reply notifications"),
             template="emails/subscription_confirm.txt",
             context={
-                "confirm_url": notifications.confirmation_url(subscriber),
-                "unsubscribe_url": notifications.unsubscribe_url(subscriber),
-                "valid_days": notifications.CONFIRMATION_MAX_AGE.days,
+                "confirm_url": confirmation_url(subscriber),
+                "unsubscribe_url": unsubscribe_url(subscriber),
+                "valid_days": signed_links.CONFIRM.max_age.days,
             },
-            headers=_commenter_headers(notifications.unsubscribe_url(subscriber)),
+            headers=mail.unsubscribe_headers(unsubscribe_url(subscriber)),
         )
         subscriber.confirmation_sent_at = now
         subscriber.save(update_fields=["confirmation_sent_at"])
@@ -265,8 +233,8 @@ def notify_reply(comment_pk: int) -> bool:
         return False
     if not parent.notify_replies or parent.status != Status.APPROVED:
         return False
-    email = notifications.normalize_email(parent.author_email)
-    if not email or notifications.normalize_email(reply.author_email) == email:
+    email = normalize_email(parent.author_email)
+    if not email or normalize_email(reply.author_email) == email:
         return False
     subscriber = Subscriber.objects.filter(email=email).first()
     if subscriber is None or not subscriber.is_active:
@@ -276,8 +244,8 @@ def notify_reply(comment_pk: int) -> bool:
     if not cache.add(once, True, REPLY_MAIL_MEMORY):
         return False
     try:
-        unsubscribe_url = notifications.unsubscribe_url(subscriber)
-        _send(
+        unsubscribe_link = unsubscribe_url(subscriber)
+        mail.send(
             to=subscriber.email,
             subject=_("%(name)s replied to your comment on “%(title)s”")
             % {"name": reply.author_name, "title": reply.article.title},
@@ -287,13 +255,94 @@ def notify_reply(comment_pk: int) -> bool:
                 "by_moderator": reply.by_moderator,
                 "article_title": reply.article.title,
                 "reply_text": reply.body,
-                "your_excerpt": Truncator(_one_line(parent.body)).chars(EXCERPT_CHARACTERS),
-                "reply_url": notifications.site_url(reply.get_absolute_url()),
-                "unsubscribe_url": unsubscribe_url,
+                "your_excerpt": Truncator(mail.one_line(parent.body)).chars(EXCERPT_CHARACTERS),
+                "reply_url": mail.site_url(reply.get_absolute_url()),
+                "unsubscribe_url": unsubscribe_link,
             },
-            headers=_commenter_headers(unsubscribe_url),
+            headers=mail.unsubscribe_headers(unsubscribe_link),
         )
     except Exception:
         cache.delete(once)  # let a retry send it
         raise
+    return True
+
+
+def confirmation_url(subscriber: Subscriber) -> str:
+    """The absolute double opt-in link; it works for ``signed_links.CONFIRM.max_age``."""
+    token = signed_links.make(signed_links.CONFIRM, email=subscriber.email, subscriber=subscriber)
+    return signed_links.url(signed_links.CONFIRM, token)
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    """The absolute one-click unsubscribe link; it never expires."""
+    kind = signed_links.UNSUBSCRIBE
+    token = signed_links.make(kind, email=subscriber.email, subscriber=subscriber)
+    return signed_links.url(kind, token)
+
+
+# Data-access links -------------------------------------------------------------------------
+
+# How long a request waits in the cache for the task that mails the link.
+REQUEST_HANDOFF_TIMEOUT = 60 * 60
+_HANDOFF_KEY = "privacy:link-request:{}"
+
+
+def queue_data_access_link(email: str) -> None:
+    """Queue the data-access mail for the address; the task decides whether to send it.
+
+    The task gets a random key to the address in the shared cache, not the address: task
+    arguments are stored in the task queue's table, which outlives an erasure.
+    """
+    key = secrets.token_urlsafe(18)
+    cache.set(_HANDOFF_KEY.format(key), normalize_email(email), REQUEST_HANDOFF_TIMEOUT)
+    send_data_access_link.enqueue(key)
+
+
+def data_access_token(email: str) -> str | None:
+    """A data-access token for the address, or None if nothing is stored under it.
+
+    It names the newest comment under the address, else its reply subscription.
+    """
+    email = normalize_email(email)
+    kind = signed_links.DATA_ACCESS
+    comment_pk = (
+        Comment.objects.by_author(email).order_by("-created_at", "-pk").values_list("pk", flat=True)
+    ).first()
+    if comment_pk is not None:
+        return signed_links.make(kind, email=email, comment_id=comment_pk)
+    subscriber = Subscriber.objects.filter(email=email).first()
+    if subscriber is None:
+        return None
+    return signed_links.make(kind, email=email, subscriber=subscriber)
+
+
+@task
+def send_data_access_link(request_key: str) -> bool:
+    """Mail the data-access link if anything is stored under the requested address.
+
+    Returns True if a mail was sent. The address is read from (and removed from) the shared
+    cache; if it is not there (taken already, expired, or a worker without the shared cache),
+    nothing is sent.
+    """
+    key = _HANDOFF_KEY.format(request_key)
+    email = cache.get(key)
+    cache.delete(key)
+    if not email:
+        logger.warning(
+            "A data-access request was not found in the cache: it expired, was sent already, "
+            "or the task worker does not share the web processes' cache (set REDIS_URL)."
+        )
+        return False
+    token = data_access_token(email)
+    if token is None:
+        return False
+    mail.send(
+        to=email,
+        subject=_("Your comments and data"),
+        template="privacy/email_data_link.txt",
+        context={
+            "link": signed_links.url(signed_links.DATA_ACCESS, token),
+            "lifetime": mail.duration_text(signed_links.DATA_ACCESS.max_age.total_seconds()),
+        },
+    )
     return True

@@ -11,10 +11,10 @@ sitemaps = {"articles": ArticleSitemap}
 
 urlpatterns = [
     path("", include("articles.urls")),
-    path("", include("comments.urls")),
-    path("", include("comments.subscription_urls")),
-    path("", include("comments.privacy_urls")),
-    path("moderation/", include("comments.moderation_urls")),
+    path("", include("comments.posting.urls")),
+    path("", include("comments.subscriptions.urls")),
+    path("", include("comments.privacy.urls")),
+    path("moderation/", include("comments.moderation.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -11,7 +11,7 @@ def csrf_failure(request, reason=""):
     When the rejected request was a comment, the form is shown again, filled with what the
     commenter sent and carrying a fresh token, so one click posts it.
     """
-    from comments.forms import CommentForm
+    from comments.posting.forms import CommentForm
 
     form = None
     try:

@@ -11,8 +11,8 @@ from django.tasks.signals import task_finished
 from django.utils import timezone
 
 from articles.models import Article
-from comments.forms import issue_timestamp
 from comments.models import Comment
+from comments.posting.forms import issue_timestamp
 
 _sequence = itertools.count(1)
 

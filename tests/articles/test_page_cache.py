@@ -7,8 +7,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from comments import services
 from comments.models import Comment
+from comments.moderation import services
+from comments.posting import services as posting
 from tests.conftest import make_comment
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,7 @@ def test_the_cached_page_posts_like_a_fresh_one(article, comment_data, settings)
 
 def test_an_approval_shows_to_readers_at_once(article, django_user_model, settings):
     settings.COMMENTS_MODERATION = "pre"
-    held = services.comment_post(
+    held = posting.comment_post(
         article=article, body="Worth the wait", author_name="Ann", author_email="a@example.com"
     )
     assert "Worth the wait" not in Client().get(article.get_absolute_url()).content.decode()

@@ -123,14 +123,16 @@ def test_only_approved_comments_are_public(client, article):
         assert f"{status} words" not in html
 
 
-def test_replies_under_a_hidden_comment_are_hidden_with_it(client, article):
-    parent = make_comment(article, status=Comment.Status.REMOVED)
+def test_a_reply_under_a_removed_comment_stays_under_a_placeholder(client, article):
+    parent = make_comment(article, status=Comment.Status.REMOVED, body="Removed words")
     make_comment(article, parent=parent, body="Orphaned reply")
 
     html = client.get(article.get_absolute_url()).content.decode()
 
-    assert "Orphaned reply" not in html
-    assert "No comments yet" in html
+    assert "Orphaned reply" in html
+    assert "This comment was removed." in html
+    assert "Removed words" not in html and parent.author_name not in html
+    assert "1 comment" in html
 
 
 def test_demo_content_loads_the_seed_article_and_its_comment_once(client):
@@ -161,10 +163,11 @@ def test_a_reader_revalidating_an_unchanged_article_gets_304(client, article):
 
 
 def test_a_new_approved_comment_changes_the_validator(client, settings, article, django_user_model):
-    from comments import services
+    from comments.moderation import services
+    from comments.posting import services as posting
 
     settings.COMMENTS_MODERATION = "pre"
-    held = services.comment_post(
+    held = posting.comment_post(
         article=article, body="New words", author_name="Ann", author_email="ann@example.com"
     )
     etag = client.get(article.get_absolute_url())["ETag"]

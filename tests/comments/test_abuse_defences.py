@@ -11,8 +11,8 @@ import time_machine
 from django.core import signing
 from django.test import Client
 
-from comments.forms import TIMESTAMP_SALT, issue_timestamp
 from comments.models import Comment
+from comments.posting.forms import TIMESTAMP_SALT, issue_timestamp
 from tests.conftest import make_comment
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ import threading
 import pytest
 from django.db import connection
 
-from comments import services
 from comments.models import Comment, ModerationLog
+from comments.moderation import services
+from comments.posting import services as posting
 from tests.conftest import make_article, make_comment
 
 pytestmark = [
@@ -69,7 +70,7 @@ def test_concurrent_posts_and_moderation_lose_no_comment(settings, django_user_m
 
     def post(n):
         return lambda: [
-            services.comment_post(
+            posting.comment_post(
                 article=article,
                 body=f"Comment {n}-{i}",
                 author_name="Reader",

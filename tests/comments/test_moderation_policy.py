@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from comments import services
 from comments.models import Ban, Comment, KeywordRule, ModerationLog
+from comments.moderation import services
+from comments.posting import services as posting
 from tests.conftest import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def post(article, **fields):
         "user_agent": "Firefox/140",
     }
     values.update(fields)
-    return services.comment_post(article=article, **values)
+    return posting.comment_post(article=article, **values)
 
 
 def reasons(comment):
@@ -223,11 +224,11 @@ def test_reports_over_the_threshold_hide_an_approved_comment_until_reviewed(sett
     comment = make_comment(article)
 
     for reader in ("a", "b"):
-        services.comment_report(comment=comment, reason="abuse", note="", reporter=reader)
+        posting.comment_report(comment=comment, reason="abuse", note="", reporter=reader)
     comment.refresh_from_db()
     assert comment.status == Status.APPROVED
 
-    services.comment_report(comment=comment, reason="spam", note="ads", reporter="c")
+    posting.comment_report(comment=comment, reason="spam", note="ads", reporter="c")
     comment.refresh_from_db()
     assert comment.status == Status.PENDING
     assert reasons(comment) == ["reported by 3 readers"]
@@ -239,19 +240,19 @@ def test_reports_over_the_threshold_hide_an_approved_comment_until_reviewed(sett
 
 def test_a_reader_reports_a_comment_only_once(article):
     comment = make_comment(article)
-    services.comment_report(comment=comment, reason="abuse", note="", reporter="same")
+    posting.comment_report(comment=comment, reason="abuse", note="", reporter="same")
 
-    with pytest.raises(services.AlreadyReported):
-        services.comment_report(comment=comment, reason="spam", note="", reporter="same")
+    with pytest.raises(posting.AlreadyReported):
+        posting.comment_report(comment=comment, reason="spam", note="", reporter="same")
     assert comment.reports.count() == 1
 
 
 def test_acting_on_a_reported_comment_closes_its_reports_and_restore_undoes_it(article, moderator):
     comment = make_comment(article)
-    services.comment_report(comment=comment, reason="abuse", note="", reporter="a")
+    posting.comment_report(comment=comment, reason="abuse", note="", reporter="a")
     services.comments_mark_spam(comments=[comment], moderator=moderator)
     services.comments_restore(comments=[comment], moderator=moderator)
 
-    assert not Comment.objects.reported().exists()
+    assert not Comment.objects.with_open_reports().exists()
     comment.refresh_from_db()
     assert comment.status == Status.APPROVED

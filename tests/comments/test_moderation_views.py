@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from comments import services
-from comments.forms import issue_timestamp
 from comments.models import Ban, Comment, ModerationLog
+from comments.posting import services as posting
+from comments.posting.forms import issue_timestamp
 from tests.conftest import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -322,7 +322,7 @@ def test_dismissing_reports_keeps_the_comment_and_brings_back_a_hidden_one(
     comment = make_comment(article, body="Contested but fine")
 
     for reader in ("a", "b"):
-        services.comment_report(comment=comment, reason="abuse", note="", reporter=reader)
+        posting.comment_report(comment=comment, reason="abuse", note="", reporter=reader)
     assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
     html = mod_client.get("/moderation/?status=reported").content.decode()
     assert f'value="dismiss:{comment.pk}"' in html
@@ -332,7 +332,7 @@ def test_dismissing_reports_keeps_the_comment_and_brings_back_a_hidden_one(
     assert response.status_code == 302
     comment.refresh_from_db()
     assert comment.status == Status.APPROVED
-    assert not Comment.objects.reported().exists()
+    assert not Comment.objects.with_open_reports().exists()
     actions = ModerationLog.objects.filter(comment=comment).values_list("action", flat=True)
     assert list(actions[:2]) == ["approve", "dismiss"]
     assert "Contested but fine" in Client().get(article.get_absolute_url()).content.decode()

@@ -13,8 +13,9 @@ from django.core import mail
 from django.tasks import task_backends
 from django.test import Client, override_settings
 
-from comments import services
 from comments.models import Comment, KeywordRule, ModeratorMail, Subscriber
+from comments.moderation import services
+from comments.posting import services as posting
 from tests.conftest import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def post(django_capture_on_commit_callbacks):
         # Each text differs: the same text twice is held as a duplicate.
         body = body or f"A thoughtful comment, number {next(numbers)}."
         with django_capture_on_commit_callbacks(execute=True):
-            return services.comment_post(
+            return posting.comment_post(
                 article=article, body=body, author_name=name, author_email=email, **fields
             )
 
@@ -223,7 +224,7 @@ def test_a_comment_hidden_by_reader_reports_reaches_the_moderators(
     comment = make_comment(make_article(), body="An old approved comment.")
     with django_capture_on_commit_callbacks(execute=True):
         for reader in ("a", "b", "c"):
-            services.comment_report(comment=comment, reason="abuse", note="", reporter=reader)
+            posting.comment_report(comment=comment, reason="abuse", note="", reporter=reader)
 
     (message,) = mail.outbox
     assert "An old approved comment." in message.body

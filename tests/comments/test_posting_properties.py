@@ -7,8 +7,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comments.forms import issue_timestamp
 from comments.models import Comment
+from comments.posting.forms import issue_timestamp
 from comments.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 pytestmark = pytest.mark.django_db

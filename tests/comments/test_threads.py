@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
-from comments.threads import build_thread
+from comments.posting.threads import build_thread
 from tests.conftest import make_article, make_comment
 
 pytestmark = pytest.mark.django_db

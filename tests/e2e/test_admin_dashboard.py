@@ -7,8 +7,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from comments.admin.dashboard import CHART_DAYS
 from comments.models import Comment
-from comments.stats import CHART_DAYS
 from tests.conftest import make_comment
 from tests.e2e.conftest import (
     PASSWORD,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from comments.privacy import ip_retention_days, purge_request_data
+from comments.privacy.services import ip_retention_days, purge_request_data
 
 
 class Command(BaseCommand):

@@ -1,0 +1,265 @@
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..identity import normalize_email
+from ..sanitize import sanitize_comment
+
+OWN_COMMENTS_SESSION_KEY = "own_comment_ids"
+
+
+def text_fingerprint(body: str) -> str:
+    """The same for two texts that differ only in case and spacing (for duplicate checks)."""
+    normalized = " ".join(body.casefold().split())
+    return hashlib.sha256(normalized.encode()).hexdigest()[:32]
+
+
+def own_comment_ids(request) -> list[int]:
+    """IDs of the comments this browser session posted (only read if a session exists)."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return []
+    # No session cookie and nothing stored yet in this request: don't touch the session store.
+    if not request.COOKIES.get(settings.SESSION_COOKIE_NAME) and not session.modified:
+        return []
+    return [int(pk) for pk in session.get(OWN_COMMENTS_SESSION_KEY, [])]
+
+
+def remember_own_comment(request, pk: int, *, kept: int = 50) -> None:
+    """Let this browser see its own held comment, marked as awaiting moderation."""
+    ids = [*request.session.get(OWN_COMMENTS_SESSION_KEY, []), pk]
+    request.session[OWN_COMMENTS_SESSION_KEY] = ids[-kept:]
+
+
+class CommentQuerySet(models.QuerySet):
+    """The read rules of comments. What readers see is decided here and nowhere else.
+
+    One rule of what readers see (DESIGN.md): a reader sees public comments, plus their own
+    held ones; a comment they may not see that has a reply they may see is shown in its place
+    as a placeholder, so every public comment keeps its place and its permalink. The thread,
+    its count, the front page's counts, feeds and permalinks all answer from these methods.
+    """
+
+    def public(self):
+        """Comments any reader may see."""
+        return self.filter(self.public_q())
+
+    @staticmethod
+    def public_q() -> Q:
+        return Q(status=Comment.Status.APPROVED)
+
+    @staticmethod
+    def visible_q(request) -> Q:
+        """Public comments, plus the requester's own comments still awaiting moderation.
+
+        "Own" means posted from this browser session; nobody else ever sees a held comment.
+        """
+        visible = CommentQuerySet.public_q()
+        own_ids = own_comment_ids(request) if request is not None else []
+        if own_ids:
+            visible |= Q(pk__in=own_ids, status=Comment.Status.PENDING)
+        return visible
+
+    def visible_to(self, request):
+        return self.filter(self.visible_q(request))
+
+    def for_article(self, article):
+        return self.filter(article=article)
+
+    def thread_order(self):
+        return self.order_by("created_at", "pk")
+
+    def by_author(self, email: str):
+        """Every comment stored under the address (compared in its normalised form)."""
+        email = normalize_email(email)
+        if not email:
+            return self.none()
+        return self.filter(author_email=email)
+
+    def with_open_reports(self):
+        """Comments with reader reports no moderator has dealt with yet."""
+        from .records import Report
+
+        return self.filter(Exists(Report.objects.open().filter(comment=OuterRef("pk"))))
+
+    def annotate_open_reports(self):
+        """Each comment with ``open_report_count``."""
+        return self.annotate(
+            open_report_count=Count("reports", filter=Q(reports__resolved_at__isnull=True))
+        )
+
+    def status_counts(self) -> dict[str, int]:
+        """How many of these comments are in each status: ``{"pending": 3, ...}``, one query."""
+        return self.aggregate(
+            **{status: Count("pk", filter=Q(status=status)) for status in Comment.Status.values}
+        )
+
+
+def public_comment_count(relation: str = "comments") -> Count:
+    """An annotation: how many public comments an article has (the count readers see)."""
+    return Count(relation, filter=Q(**{f"{relation}__status": Comment.Status.APPROVED}))
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", _("Spam")
+        REMOVED = "removed", _("Removed")
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    in_reply_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The comment this one answers. Usually the parent; at the deepest level of a "
+            "thread a reply is shown beside the comment it answers, under that one's parent."
+        ),
+    )
+    depth = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text=_("0 for a top-level comment.")
+    )
+    author_name = models.CharField(_("name"), max_length=100)
+    author_email = models.EmailField(_("email"), help_text=_("Private: never shown in public."))
+    author_url = models.URLField(_("website"), blank=True, max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        help_text=_("Set only when a signed-in staff member posted the comment."),
+    )
+    body = models.TextField(_("comment"), help_text=_("As the commenter typed it."))
+    body_html = models.TextField(editable=False, default="")
+    text_fingerprint = models.CharField(max_length=32, editable=False, default="")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    hold_reasons = models.JSONField(_("why it was held"), default=list, blank=True, editable=False)
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
+    by_moderator = models.BooleanField(
+        _("posted as moderator"), default=False, help_text=_("Shown with a Moderator badge.")
+    )
+    notify_replies = models.BooleanField(
+        _("notify of replies"),
+        default=False,
+        help_text=_("The commenter asked to hear of replies."),
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"]),
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["author_email"]),
+            models.Index(fields=["text_fingerprint", "created_at"]),
+            models.Index(fields=["article", "parent", "status", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "spam", "removed"]),
+                name="comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="comment_not_its_own_parent"
+            ),
+        ]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        permissions = [("can_moderate", _("Can moderate comments"))]
+
+    def __str__(self):
+        return f"Comment #{self.pk} by {self.author_name} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "author_email" in update_fields:
+            self.author_email = normalize_email(self.author_email)
+        if update_fields is None or "body" in update_fields:
+            if getattr(self, "_derived_from", None) != self.body:
+                self.set_body(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html", "text_fingerprint"}
+        if update_fields is None or "parent" in update_fields:
+            self.depth = self.parent.depth + 1 if self.parent_id else 0
+            if update_fields is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "depth"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """The comment's permalink: it leads to whichever page of the thread shows it."""
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is not None and self.article_id is not None:
+            parent = self.parent
+            if parent.article_id != self.article_id:
+                raise ValidationError(
+                    {"parent": _("A reply must be on the same article as the comment it answers.")}
+                )
+            if self.pk is not None and self._is_ancestor_of(parent):
+                raise ValidationError(
+                    {"parent": _("A comment cannot be moved under one of its own replies.")}
+                )
+
+    def set_body(self, body: str, *, body_html: str | None = None) -> None:
+        """Set the text and what derives from it: sanitized HTML and the text's fingerprint.
+
+        ``body_html`` is ``sanitize_comment(body)`` when the caller has it already (the
+        posting service sanitizes once for the checks), so a write sanitizes once.
+        """
+        self.body = body
+        self.body_html = sanitize_comment(body) if body_html is None else body_html
+        self.text_fingerprint = text_fingerprint(body)
+        self._derived_from = body
+
+    def reply_parent(self) -> "Comment":
+        """Where a reply to this comment goes: under it, or beside it at the deepest level.
+
+        Threads nest ``COMMENTS_MAX_DEPTH`` levels at most; a reply to a comment at the last
+        level joins that comment's level (``in_reply_to`` still names this comment).
+        """
+        parent = self
+        while parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH and parent.parent_id:
+            parent = parent.parent
+        return parent
+
+    def _is_ancestor_of(self, other: "Comment") -> bool:
+        node = other
+        while node is not None:
+            if node.pk == self.pk:
+                return True
+            node = node.parent
+        return False
+
+    @property
+    def anchor(self) -> str:
+        return f"#comment-{self.pk}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def awaiting_moderation(self) -> bool:
+        return self.status == self.Status.PENDING

@@ -1,0 +1,135 @@
+"""The one registry of moderation actions.
+
+Each action says what it is called, what it says when done, its keyboard key, the service that
+carries it out and the comments it applies to. The queue's buttons and bulk actions, the
+comment page, the keyboard help, ``moderation:act`` and the admin's actions are all read from
+``REGISTRY``: a new action is one entry here (and its service in ``services.py``).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from ..models import Comment
+from . import services
+
+Status = Comment.Status
+ALL_STATUSES = frozenset(Status.values)
+THE_COMMENT_BY = _(" the comment by")
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationAction:
+    code: str
+    label: Promise  # the button: "Approve"
+    done: Promise  # after the count: "3 comments approved."
+    service: Callable[..., int]  # service(comments=[ids], moderator=user, note="") -> changed
+    statuses: frozenset[str]  # the statuses of the comments it applies to
+    key: str = ""  # the keyboard shortcut in the queue ("" for none)
+    help: Promise | str = ""  # the keyboard help: "approve the current comment"
+    needs_open_reports: bool = False
+    style: str = "btn-outline-secondary"
+    # What the button says to a screen reader after its label, before the author's name.
+    object_phrase: Promise | str = THE_COMMENT_BY
+    # In the queue (row buttons, bulk bar) and on the comment page; False: the admin only.
+    on_rows: bool = True
+
+    def done_message(self, changed: int) -> str:
+        """What the moderator is told afterwards: "3 comments approved." """
+        return ngettext("%(count)d comment %(done)s.", "%(count)d comments %(done)s.", changed) % {
+            "count": changed,
+            "done": self.done,
+        }
+
+    def applies_to(self, comment: Comment, *, open_reports: int = 0) -> bool:
+        """Whether a moderator is offered this action for ``comment``."""
+        if self.needs_open_reports and not open_reports:
+            return False
+        return comment.status in self.statuses
+
+
+REGISTRY: tuple[ModerationAction, ...] = (
+    ModerationAction(
+        code="approve",
+        label=_("Approve"),
+        done=_("approved"),
+        help=_("approve the current comment"),
+        key="a",
+        service=services.comments_approve,
+        statuses=ALL_STATUSES - {Status.APPROVED},
+        style="btn-success",
+    ),
+    ModerationAction(
+        code="spam",
+        label=_("Spam"),
+        done=_("marked as spam"),
+        help=_("mark it as spam"),
+        key="s",
+        service=services.comments_mark_spam,
+        statuses=ALL_STATUSES - {Status.SPAM},
+        style="btn-warning",
+        object_phrase=_(": the comment by"),
+    ),
+    ModerationAction(
+        code="remove",
+        label=_("Remove"),
+        done=_("removed"),
+        help=_("remove it"),
+        key="r",
+        service=services.comments_remove,
+        statuses=ALL_STATUSES - {Status.REMOVED},
+        style="btn-danger",
+    ),
+    ModerationAction(
+        code="restore",
+        label=_("Restore"),
+        done=_("restored"),
+        help=_("restore it (spam and removed queues)"),
+        key="u",
+        service=services.comments_restore,
+        statuses=frozenset({Status.SPAM, Status.REMOVED}),
+    ),
+    ModerationAction(
+        code="dismiss",
+        label=_("Keep, dismiss reports"),
+        done=_("kept, reports dismissed"),
+        help=_("keep it and dismiss its reports (reported queue)"),
+        key="d",
+        service=services.comments_dismiss_reports,
+        statuses=ALL_STATUSES,
+        needs_open_reports=True,
+        style="btn-outline-success",
+        object_phrase=_(" on the comment by"),
+    ),
+    ModerationAction(
+        code="ban_authors",
+        label=_("Ban the author, remove all their comments"),
+        done=_("removed, their authors banned"),
+        service=services.comments_ban_authors,
+        statuses=ALL_STATUSES,
+        style="btn-outline-danger",
+        on_rows=False,
+    ),
+)
+BY_CODE = {action.code: action for action in REGISTRY}
+
+
+def get(code: str) -> ModerationAction | None:
+    return BY_CODE.get(code)
+
+
+def for_comment(comment: Comment, *, open_reports: int = 0) -> list[ModerationAction]:
+    """The row actions a moderator is offered for ``comment``, in registry order."""
+    return [
+        action
+        for action in REGISTRY
+        if action.on_rows and action.applies_to(comment, open_reports=open_reports)
+    ]
+
+
+def with_keys() -> list[ModerationAction]:
+    """The actions that have a keyboard shortcut, for the queue's help."""
+    return [action for action in REGISTRY if action.key]

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("act/", views.act, name="act"),
+    path("comment/<int:pk>/", views.comment_detail, name="comment"),
+    path("comment/<int:pk>/edit/", views.comment_edit, name="edit"),
+    path("comment/<int:pk>/reply/", views.comment_reply, name="reply"),
+    path("comment/<int:pk>/ban/", views.comment_ban, name="ban"),
+    path("comment/<int:pk>/remove-all/", views.remove_all_by_author, name="remove-all"),
+    path("bans/", views.bans, name="bans"),
+    path("bans/new/", views.ban_create, name="ban-create"),
+    path("bans/<int:pk>/lift/", views.ban_lift, name="ban-lift"),
+    path("log/", views.log, name="log"),
+]

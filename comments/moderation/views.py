@@ -1,0 +1,237 @@
+"""The moderators' workspace at /moderation/: queues, actions, bans and the log.
+
+Views stay thin: they read with ``queues`` and the QuerySet methods, act through the registry
+in ``actions.py`` or the services in ``services.py``; every act lands in the moderation log.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from ..models import Ban, Comment, ModerationLog
+from . import actions, queues, services
+from .forms import BanForm, EditForm, ModeratorReplyForm
+
+PAGE_SIZE = 50
+
+
+def moderator_required(view):
+    """Anonymous users go to the login page; signed-in users without the permission get 403."""
+
+    @wraps(view)
+    @login_required
+    @permission_required("comments.can_moderate", raise_exception=True)
+    def wrapper(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@moderator_required
+def queue(request):
+    filters = queues.QueueFilters.from_query(request.GET)
+    page = Paginator(queues.queue(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = queues.rows(list(page.object_list))
+    return render(
+        request,
+        "moderation/queue.html",
+        {
+            "filters": filters,
+            "tabs": queues.tabs(filters),
+            "page_obj": page,
+            "rows": rows,
+            "articles": queues.articles_with_comments(),
+            "query_string": filters.query_string(),
+            "bulk_actions": [
+                action
+                for action in actions.REGISTRY
+                if action.on_rows
+                and (not action.needs_open_reports or filters.status == "reported")
+            ],
+            "keyboard_actions": actions.with_keys(),
+        },
+    )
+
+
+def _back(request, fallback="moderation:queue"):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@require_POST
+@moderator_required
+def act(request):
+    """Run a registry action on one comment (a row's button) or many (the checkboxes)."""
+    row_action = request.POST.get("row_action", "")
+    if row_action:
+        code, _sep, pk = row_action.partition(":")
+        ids = [pk] if pk.isdigit() else []
+    else:
+        code = request.POST.get("bulk_action", "")
+        ids = [pk for pk in request.POST.getlist("selected") if pk.isdigit()]
+    action = actions.get(code)
+    if action is None or not action.on_rows:
+        messages.error(request, _("Choose an action."))
+    elif not ids:
+        messages.error(request, _("Select at least one comment."))
+    else:
+        changed = action.service(comments=[int(pk) for pk in ids], moderator=request.user)
+        messages.success(request, action.done_message(changed))
+    return _back(request)
+
+
+@moderator_required
+def comment_detail(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("article", "parent"), pk=pk)
+    row = queues.rows([comment])[0]
+    return render(
+        request,
+        "moderation/comment_detail.html",
+        {
+            "comment": comment,
+            "row": row,
+            "log": comment.log.select_related("moderator")[:50],
+            "edit_form": EditForm(initial={"body": comment.body}),
+            "reply_form": ModeratorReplyForm(),
+            "ban_form": BanForm.for_comment(comment),
+        },
+    )
+
+
+@require_POST
+@moderator_required
+def comment_edit(request, pk):
+    comment = get_object_or_404(Comment, pk=pk)
+    form = EditForm(request.POST)
+    if form.is_valid():
+        services.comment_edit(
+            comment=comment, moderator=request.user, body=form.cleaned_data["body"]
+        )
+        messages.success(request, _("The comment was changed."))
+    else:
+        messages.error(
+            request,
+            _("The text could not be saved: %(errors)s")
+            % {"errors": " ".join(form.errors.get("body", []))},
+        )
+    return redirect("moderation:comment", pk=pk)
+
+
+@require_POST
+@moderator_required
+def comment_reply(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    form = ModeratorReplyForm(request.POST)
+    if form.is_valid():
+        reply = services.comment_reply_as_moderator(
+            parent=comment, moderator=request.user, body=form.cleaned_data["body"]
+        )
+        messages.success(request, _("Your reply is published."))
+        return redirect("moderation:comment", pk=reply.pk)
+    messages.error(request, _("Write a reply first."))
+    return redirect("moderation:comment", pk=pk)
+
+
+def _ban_from_form(request, *, comment=None) -> Ban | None:
+    """Make the ban the form describes, telling the moderator how it went."""
+    form = BanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return None
+    data = form.cleaned_data
+    try:
+        ban = services.commenter_ban(
+            kind=data["kind"],
+            value=data["value"],
+            reason=data["reason"],
+            expires_at=data["expires_at"],
+            moderator=request.user,
+            comment=comment,
+            remove_comments=data["remove_comments"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return None
+    messages.success(request, _("Banned %(ban)s.") % {"ban": ban})
+    if data["remove_comments"] and ban.kind == Ban.Kind.EMAIL:
+        removed = ban.removed
+        messages.success(
+            request,
+            ngettext("%(count)d comment removed.", "%(count)d comments removed.", removed)
+            % {"count": removed},
+        )
+    return ban
+
+
+@require_POST
+@moderator_required
+def comment_ban(request, pk):
+    _ban_from_form(request, comment=get_object_or_404(Comment, pk=pk))
+    return redirect("moderation:comment", pk=pk)
+
+
+@require_POST
+@moderator_required
+def remove_all_by_author(request, pk):
+    comment = get_object_or_404(Comment, pk=pk)
+    removed = services.comments_remove_all_by_author(
+        email=comment.author_email, moderator=request.user
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d comment by this author removed.",
+            "%(count)d comments by this author removed.",
+            removed,
+        )
+        % {"count": removed},
+    )
+    return _back(request)
+
+
+@moderator_required
+def bans(request):
+    page = Paginator(Ban.objects.select_related("created_by"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "moderation/bans.html", {"page_obj": page, "ban_form": BanForm()})
+
+
+@require_POST
+@moderator_required
+def ban_create(request):
+    _ban_from_form(request)
+    return redirect("moderation:bans")
+
+
+@require_POST
+@moderator_required
+def ban_lift(request, pk):
+    ban = get_object_or_404(Ban, pk=pk)
+    services.ban_lift(ban=ban, moderator=request.user)
+    messages.success(request, _("The ban on %(ban)s is lifted.") % {"ban": ban})
+    return redirect("moderation:bans")
+
+
+@moderator_required
+def log(request):
+    entries = ModerationLog.objects.select_related("moderator", "comment", "comment__article")
+    action = request.GET.get("action", "")
+    if action in ModerationLog.Action.values:
+        entries = entries.filter(action=action)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "moderation/log.html",
+        {"page_obj": page, "actions": ModerationLog.Action.choices, "current_action": action},
+    )

@@ -1,0 +1,197 @@
+"""Abuse checks: each looks at a new comment and may hold it or send it to spam, saying why.
+
+A check returns a list of ``Finding``s; the posting service records every finding on the
+comment (``hold_reasons``), so moderators see in plain words why a comment was held.
+"""
+
+import logging
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from typing import Literal
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ..models import Ban, Comment, KeywordRule, text_fingerprint
+
+logger = logging.getLogger(__name__)
+
+Verdict = Literal["hold", "spam"]
+HREF = re.compile(r"<a\s[^>]*href=", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    message: str
+    verdict: Verdict
+
+    def as_reason(self) -> dict:
+        return asdict(self)
+
+
+def hold_reason(code: str, message: str) -> dict:
+    """A recorded reason to hold a comment that no check found (a mode, reader reports)."""
+    return Finding(code, message, "hold").as_reason()
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """What a commenter sent, as the checks see it."""
+
+    body: str
+    body_html: str
+    author_name: str
+    author_email: str
+    author_url: str
+    ip_address: str | None
+    user_agent: str
+    article_id: int | None = None
+    honeypot: str = ""
+    seconds_to_submit: float | None = None
+
+    def fields(self) -> dict[str, str]:
+        """Every part a keyword may hide in, named as moderators read it."""
+        return {
+            _("text"): self.body,
+            _("name"): self.author_name,
+            _("email"): self.author_email,
+            _("website"): self.author_url,
+            _("IP address"): self.ip_address or "",
+            _("user agent"): self.user_agent,
+        }
+
+
+def banned(submission: Submission) -> list[Finding]:
+    bans = Ban.objects.matching(email=submission.author_email, ip_address=submission.ip_address)
+    return [
+        Finding(
+            "banned", _("banned %(what)s: %(reason)s") % {"what": ban, "reason": ban.reason}, "spam"
+        )
+        for ban in bans
+    ]
+
+
+def keywords(submission: Submission) -> list[Finding]:
+    findings = []
+    fields = {name: value.casefold() for name, value in submission.fields().items()}
+    for rule in KeywordRule.objects.all():
+        phrase = rule.phrase.strip().casefold()
+        if not phrase:
+            continue
+        where = [name for name, value in fields.items() if phrase in value]
+        if not where:
+            continue
+        if rule.action == KeywordRule.Action.SPAM:
+            code, label, verdict = "disallowed_keyword", _("disallowed keyword"), "spam"
+        else:
+            code, label, verdict = "moderation_keyword", _("moderation keyword"), "hold"
+        message = _("contains %(label)s '%(phrase)s' in the %(where)s") % {
+            "label": label,
+            "phrase": rule.phrase.strip(),
+            "where": ", ".join(where),
+        }
+        findings.append(Finding(code, message, verdict))
+    return findings
+
+
+def too_many_links(submission: Submission) -> list[Finding]:
+    links = len(HREF.findall(submission.body_html))
+    limit = settings.COMMENTS_HOLD_LINKS
+    if limit and links >= limit:
+        message = ngettext("%(count)d link", "%(count)d links", links) % {"count": links}
+        return [Finding("links", message, "hold")]
+    return []
+
+
+def honeypot(submission: Submission) -> list[Finding]:
+    """A field people never see (CSS hides it, screen readers skip it) that bots fill in."""
+    if submission.honeypot.strip():
+        return [Finding("honeypot", _("a hidden field only bots fill in was filled in"), "spam")]
+    return []
+
+
+def too_fast(submission: Submission) -> list[Finding]:
+    """Posted sooner after the page loaded than a person could read and type.
+
+    Only comments from the public form carry the time (the form refuses one without a valid
+    signed timestamp); comments made by other code, such as moderators' replies, do not.
+    """
+    seconds = submission.seconds_to_submit
+    if seconds is None:
+        return []
+    minimum = settings.COMMENTS_MIN_SUBMIT_SECONDS
+    if minimum and seconds < minimum:
+        message = ngettext(
+            "posted %(seconds)d second after the page loaded",
+            "posted %(seconds)d seconds after the page loaded",
+            int(seconds),
+        ) % {"seconds": int(seconds)}
+        return [Finding("too_fast", message, "hold")]
+    return []
+
+
+def duplicate(submission: Submission) -> list[Finding]:
+    """The same text posted again recently, on this article or by this email elsewhere."""
+    window = settings.COMMENTS_DUPLICATE_WINDOW_HOURS
+    if not window:
+        return []
+    same_text = Comment.objects.filter(
+        Q(article_id=submission.article_id) | Q(author_email=submission.author_email),
+        text_fingerprint=text_fingerprint(submission.body),
+        created_at__gte=timezone.now() - timedelta(hours=window),
+    ).exclude(status=Comment.Status.REMOVED)
+    if same_text.exists():
+        return [Finding("duplicate", _("the same text as a recent comment"), "hold")]
+    return []
+
+
+def akismet(submission: Submission) -> list[Finding]:
+    """Ask Akismet when AKISMET_API_KEY is set. The commenter's email is never sent.
+
+    Any failure (timeout, error, unexpected answer) adds no finding: the site works the same
+    without Akismet, and other checks still apply.
+    """
+    key = settings.AKISMET_API_KEY
+    if not key:
+        return []
+    data = urllib.parse.urlencode(
+        {
+            "api_key": key,
+            "blog": settings.SITE_URL,
+            "user_ip": submission.ip_address or "",
+            "user_agent": submission.user_agent,
+            "comment_type": "comment",
+            "comment_author": submission.author_name,
+            "comment_author_url": submission.author_url,
+            "comment_content": submission.body,
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 (the URL is the operator's setting)
+        settings.AKISMET_URL, data=data, headers={"User-Agent": "healthnews-comments/1.0"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=settings.AKISMET_TIMEOUT) as response:  # noqa: S310
+            answer = response.read(16).decode().strip()
+    except (OSError, urllib.error.URLError, ValueError) as error:
+        logger.warning("Akismet check failed, comment not checked: %s", error)
+        return []
+    if answer == "true":
+        return [Finding("akismet", _("Akismet says this is spam"), "spam")]
+    if answer != "false":
+        logger.warning("Akismet gave an unexpected answer: %r", answer)
+    return []
+
+
+CHECKS = [banned, honeypot, keywords, too_many_links, too_fast, duplicate, akismet]
+
+
+def run_checks(submission: Submission) -> list[Finding]:
+    return [finding for check in CHECKS for finding in check(submission)]

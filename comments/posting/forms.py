@@ -1,0 +1,244 @@
+import re
+import time
+import unicodedata
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.validators import MaxLengthValidator, URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Report
+
+# C0 controls (except tab and newline), DEL and C1 controls: never meaningful in a comment.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A one-line field (name, email, website) has no use for line breaks either: in a name
+# or an email they are what a mail-header injection looks like.
+LINE_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+TEXT_FIELDS = ("comment", "name", "email", "url")
+TIMESTAMP_SALT = "comments.form.issued"
+# Words kept for the site's people, compared after folding look-alike letters.
+RESERVED_WORDS = frozenset({"moderator", "mod", "admin", "administrator", "staff", "editor"})
+# Cyrillic letters that look like Latin a, e, o, p, c, y, x, i, j, d, h, l and an Armenian
+# one like n; then digits and symbols used as letters.
+HOMOGLYPHS = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0501\u04bb\u04cf\u05780135@$",
+    "aeopcyxijdhlnoiesas",
+)
+
+
+def issue_timestamp() -> str:
+    """A signed "this form was shown at" value for the form's hidden field."""
+    return signing.dumps(time.time(), salt=TIMESTAMP_SALT)
+
+
+def name_skeleton(name: str) -> str:
+    """A name folded so that look-alike spellings (full-width or Cyrillic letters, "m0derat0r")
+    compare equal to the plain word."""
+    folded = unicodedata.normalize("NFKC", name).casefold().translate(HOMOGLYPHS)
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def impersonates_staff(name: str) -> bool:
+    """True for names that pass for the site's staff, however they are spelled."""
+    skeleton = name_skeleton(name)
+    words = {name_skeleton(word) for word in re.split(r"[\W_]+", name) if word}
+    return (
+        "moderator" in skeleton
+        or bool(words & RESERVED_WORDS)
+        or skeleton in RESERVED_WORDS
+        or skeleton == name_skeleton(settings.SITE_NAME)
+    )
+
+
+def clean_display_name(name: str) -> str:
+    """A name with invisible formatting (bidi overrides, zero-width characters) removed."""
+    name = unicodedata.normalize("NFKC", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cf", "Cc", "Co"))
+    return " ".join(name.split())
+
+
+def strip_control_characters(value: str, *, multiline: bool = True) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return (CONTROL_CHARACTERS if multiline else LINE_CONTROL_CHARACTERS).sub("", value)
+
+
+class WebsiteField(forms.URLField):
+    """A web address: http or https only (no javascript:, data:, ftp: ...)."""
+
+    message = _("Enter a website address that starts with http:// or https://.")
+    default_error_messages = {"invalid": message}
+    default_validators = [URLValidator(schemes=["http", "https"], message=message)]
+
+
+class CommentForm(forms.Form):
+    """The "Leave a Comment" form: what a commenter types, validated field by field.
+
+    Rules that need the database (is the article open, is the parent comment answerable)
+    belong to the posting service, which reports them back onto this form.
+    """
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        error_messages={"required": _("Please write your comment.")},
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        error_messages={"required": _("Please enter the name to show with your comment.")},
+        max_length=settings.COMMENTS_NAME_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        error_messages={
+            "required": _("Please enter your email address. It will not be published."),
+        },
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    url = WebsiteField(
+        label=_("Website"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    notify_replies = forms.BooleanField(
+        label=_("Notify me of replies by email"),
+        required=False,
+        help_text=_("The first time, we send a mail to confirm it is your address."),
+    )
+    save_details = forms.BooleanField(
+        label=_("Save my name, email, and website in this browser for the next time I comment."),
+        required=False,
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    issued = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The honeypot: hidden from people by CSS and from screen readers by aria-hidden; bots
+    # that fill in every field fill this one too.
+    reference = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "comment",
+            "name",
+            "email",
+            "url",
+            Div(Field("reference"), css_class="hp-field", aria_hidden="true"),
+            "notify_replies",
+            "save_details",
+            "parent",
+            "issued",
+        )
+        if not self.is_bound:
+            self.initial.setdefault("issued", issue_timestamp())
+        self.seconds_to_submit: float | None = None
+        # No maxlength attribute on the textarea: a browser would silently cut a long paste.
+        self.fields["comment"].validators.append(
+            MaxLengthValidator(
+                settings.COMMENTS_MAX_LENGTH,
+                message=_(
+                    "Your comment is %(show_value)d characters long; the limit is "
+                    "%(limit_value)d. Please shorten it."
+                ),
+            )
+        )
+        self._had_control_characters = set()
+        if self.is_bound:
+            # Show the text again without the invisible characters, and say why it was not
+            # posted; everything else the commenter typed is kept as it was.
+            data = self.data.copy()
+            for name in TEXT_FIELDS:
+                value = data.get(name)
+                if value is None:
+                    continue
+                multiline = name == "comment"
+                cleaned = strip_control_characters(value, multiline=multiline)
+                if cleaned != value.replace("\r\n", "\n").replace("\r", "\n"):
+                    self._had_control_characters.add(name)
+                data[name] = cleaned
+            self.data = data
+
+    def clean_name(self):
+        name = clean_display_name(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(_("Please enter the name to show with your comment."))
+        if impersonates_staff(name):
+            raise forms.ValidationError(
+                _("Please choose another name: this one is kept for the site's staff.")
+            )
+        return name
+
+    def clean_issued(self):
+        """How long the page was open; a missing, forged or stale form must be sent again."""
+        try:
+            issued = float(
+                signing.loads(
+                    self.cleaned_data["issued"],
+                    salt=TIMESTAMP_SALT,
+                    max_age=settings.COMMENTS_FORM_MAX_AGE_HOURS * 3600,
+                )
+            )
+        except (signing.BadSignature, TypeError, ValueError):
+            # Not tied to the hidden field (nobody could see it there): shown above the form,
+            # which is sent again with a fresh timestamp.
+            self.data["issued"] = issue_timestamp()
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _(
+                        "This page was open for too long, or the form did not come from our "
+                        "site. Your text is kept: please check it and post again."
+                    ),
+                    code="stale",
+                ),
+            )
+            return ""
+        self.seconds_to_submit = max(0.0, time.time() - issued)
+        return self.cleaned_data["issued"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in self._had_control_characters:
+            self.add_error(
+                name,
+                _(
+                    "This field contained invisible control characters. We removed them; "
+                    "please check the text and post again."
+                ),
+            )
+        return cleaned_data
+
+    @staticmethod
+    def initial_from_data(data) -> dict:
+        """What a commenter sent, as initial values for a fresh form."""
+        return {
+            name: strip_control_characters(data.get(name, ""), multiline=name == "comment")
+            for name in (*TEXT_FIELDS, "parent")
+            if data.get(name)
+        }
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with this comment?"),
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Anything else a moderator should know? (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,206 @@
+"""Assemble an article's comments into the threaded tree readers see, one page at a time.
+
+What a reader sees follows the one rule in ``CommentQuerySet``: the comments visible to them,
+and in the place of a comment they may not see that has a visible reply, a placeholder (no
+name, text or avatar). A page is two queries whatever the thread's size (the ids, parents and
+visibility of every comment, then the rows of this page) and is assembled in one pass. The
+result is a flat, depth-first list of entries that a template renders with a single loop.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, Case, Value, When
+
+from ..models import Comment
+
+
+@dataclass(slots=True)
+class ThreadEntry:
+    comment: Comment
+    depth: int
+    has_children: bool = False
+    # Shown as "This comment was removed": the reader may not see it, but a reply under it.
+    placeholder: bool = False
+    # How many enclosing levels end right after this comment (each closes a nested list).
+    closes: range = field(default_factory=lambda: range(0))
+
+
+@dataclass(slots=True)
+class Thread:
+    entries: list[ThreadEntry]
+
+    def __len__(self):
+        return len(self.entries)
+
+
+def build_thread(comments, *, placeholders: frozenset[int] = frozenset()) -> Thread:
+    """Return the threaded, depth-first order of ``comments`` (already in display order).
+
+    ``placeholders`` are the ids shown as placeholders. A reply whose parent is not among
+    ``comments`` is left out together with its own replies, as readers could not place it.
+    """
+    children: dict[int | None, list[Comment]] = {}
+    for comment in comments:
+        children.setdefault(comment.parent_id, []).append(comment)
+
+    entries: list[ThreadEntry] = []
+    # Iterative depth-first walk; the stack holds (comment, depth) in reverse display order.
+    stack = [(c, 0) for c in reversed(children.get(None, []))]
+    while stack:
+        comment, depth = stack.pop()
+        kids = children.get(comment.pk, [])
+        entries.append(
+            ThreadEntry(
+                comment=comment,
+                depth=depth,
+                has_children=bool(kids),
+                placeholder=comment.pk in placeholders,
+            )
+        )
+        stack.extend((kid, depth + 1) for kid in reversed(kids))
+
+    # A leaf closes every open level between its depth and the next entry's depth.
+    for index, entry in enumerate(entries):
+        if entry.has_children:
+            continue
+        next_depth = entries[index + 1].depth if index + 1 < len(entries) else 0
+        entry.closes = range(entry.depth - next_depth)
+    return Thread(entries=entries)
+
+
+@dataclass(slots=True)
+class ThreadPage:
+    """One page of a thread: a slice of its top-level comments with all their replies."""
+
+    thread: Thread
+    number: int
+    num_pages: int
+    total: int  # public comments in the whole thread (a reader's own held ones not counted)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def page_range(self) -> range:
+        return range(1, self.num_pages + 1)
+
+
+@dataclass(slots=True)
+class _Skeleton:
+    """The shape of a whole thread as one reader sees it, from one query of ids."""
+
+    parent: dict[int, int | None]
+    children: dict[int | None, list[int]]
+    visible: set[int]
+    shown: set[int]  # visible, or a placeholder above something visible
+    public: int
+
+    def shown_roots(self, *, newest_first: bool) -> list[int]:
+        roots = [pk for pk in self.children.get(None, []) if pk in self.shown]
+        return roots[::-1] if newest_first else roots
+
+    def subtree(self, root: int) -> list[int]:
+        ids, stack = [], [root]
+        while stack:
+            pk = stack.pop()
+            ids.append(pk)
+            stack.extend(kid for kid in self.children.get(pk, ()) if kid in self.shown)
+        return ids
+
+    def root_of(self, pk: int) -> int:
+        while self.parent[pk] is not None:
+            pk = self.parent[pk]
+        return pk
+
+
+def _skeleton(article, request) -> _Skeleton:
+    visible_q = Comment.objects.visible_q(request)
+    rows = (
+        Comment.objects.for_article(article)
+        .thread_order()
+        .annotate(
+            visible=Case(
+                When(visible_q, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .values_list("pk", "parent_id", "visible", "status")
+    )
+    parent: dict[int, int | None] = {}
+    children: dict[int | None, list[int]] = {}
+    visible: set[int] = set()
+    public = 0
+    for pk, parent_id, is_visible, status in rows:
+        parent[pk] = parent_id
+        children.setdefault(parent_id, []).append(pk)
+        if is_visible:
+            visible.add(pk)
+        public += status == Comment.Status.APPROVED
+    shown = set(visible)
+    for pk in visible:
+        up = parent[pk]
+        while up is not None and up not in shown:
+            shown.add(up)
+            up = parent.get(up)
+    return _Skeleton(parent, children, visible, shown, public)
+
+
+def _placeholder(row: Comment) -> Comment:
+    """A stand-in that holds nothing of the hidden comment but its place in the thread."""
+    return Comment(
+        pk=row.pk,
+        article_id=row.article_id,
+        parent_id=row.parent_id,
+        depth=row.depth,
+        created_at=row.created_at,
+        status=row.status,
+    )
+
+
+def thread_page(article, request, *, number: int, per_page: int, newest_first: bool) -> ThreadPage:
+    """The page ``number`` of ``article``'s thread as ``request``'s reader sees it.
+
+    Two queries whatever the thread's size. A page past the end shows the last page.
+    """
+    skeleton = _skeleton(article, request)
+    roots = skeleton.shown_roots(newest_first=newest_first)
+    num_pages = max(1, -(-len(roots) // per_page)) if per_page else 1
+    number = min(max(1, number), num_pages)
+    page_roots = roots[(number - 1) * per_page : number * per_page] if per_page else roots
+    on_page = [pk for root in page_roots for pk in skeleton.subtree(root)]
+    rows = {c.pk: c for c in Comment.objects.filter(pk__in=on_page)}
+    hidden = frozenset(pk for pk in rows if pk not in skeleton.visible)
+    for pk in hidden:
+        rows[pk] = _placeholder(rows[pk])
+    # Keep the display order of the page's top-level comments; replies stay oldest first.
+    position = {pk: i for i, pk in enumerate(page_roots)}
+    ordered = sorted(
+        rows.values(),
+        key=lambda c: (0, position[c.pk]) if c.pk in position else (1, c.created_at, c.pk),
+    )
+    return ThreadPage(
+        build_thread(ordered, placeholders=hidden),
+        number=number,
+        num_pages=num_pages,
+        total=skeleton.public,
+    )
+
+
+def page_of(comment: Comment, request, *, per_page: int, newest_first: bool) -> int | None:
+    """The page of its article's thread on which ``request``'s reader sees ``comment``.
+
+    None if that reader may not see it. One query whatever the thread's size.
+    """
+    skeleton = _skeleton(comment.article, request)
+    if comment.pk not in skeleton.visible:
+        return None
+    if not per_page:
+        return 1
+    roots = skeleton.shown_roots(newest_first=newest_first)
+    return roots.index(skeleton.root_of(comment.pk)) // per_page + 1

@@ -1,0 +1,374 @@
+"""Data rights for commenters without accounts: export, anonymise, erase, and the magic link.
+
+A commenter proves they own an address by opening a link mailed to it
+(``signed_links.DATA_ACCESS``: signed, one hour, once); opening it gives that browser session
+``ACCESS_MAX_AGE`` of access to the data stored under the address. The services below are what
+the pages (``views.py``) and the admin call. Every lookup is by the normalised address.
+
+Nothing here writes the address where it was not already stored: the link carries a reference
+to a row and a keyed hash of the address; the task that mails it gets a random key to a
+short-lived cache entry, not the address; audit notes never mention it.
+"""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .. import lifecycle, mail, ratelimit, signed_links, tasks
+from ..identity import normalize_email
+from ..models import Ban, Comment, ModerationLog, ModeratorMail, Subscriber
+
+LINK_MAX_AGE = signed_links.DATA_ACCESS.max_age
+ACCESS_MAX_AGE = timedelta(hours=1)
+ANONYMOUS_NAME = "Anonymous"
+ERASED_ADDRESS = "[address erased]"
+
+REPORTS_MADE_NOTE = (
+    "Reports you made about other people's comments are not stored under your email address. "
+    "For each report we keep only the comment, the reason and any details you typed, and a "
+    "keyed hash of your browser session (so one browser can report a comment once). That hash "
+    "cannot be traced back to you or to this address, so there are no reports we can find, "
+    "export or delete by email."
+)
+BANS_NOTE = (
+    "If moderators banned this address, the ban is kept after an erasure request so that the "
+    "site stays protected from abuse; it is listed here so you know it exists."
+)
+
+
+def _require_email(email: str) -> str:
+    """The normalised address; a blank one would match every anonymised comment."""
+    normalised = normalize_email(email or "")
+    if "@" not in normalised:
+        raise ValueError("A data-rights request needs a complete email address.")
+    return normalised
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _scrub(text: str, email: str) -> str:
+    """``text`` with every spelling of the address (any letter case) replaced."""
+    return re.sub(re.escape(email), ERASED_ADDRESS, text, flags=re.IGNORECASE)
+
+
+def _scrub_reasons(reasons, email: str):
+    """Hold reasons with the address removed (a ban's reason names the banned address)."""
+    if not isinstance(reasons, list):
+        return reasons
+    scrubbed = []
+    for reason in reasons:
+        if isinstance(reason, dict):
+            reason = {
+                key: _scrub(value, email) if isinstance(value, str) else value
+                for key, value in reason.items()
+            }
+        scrubbed.append(reason)
+    return scrubbed
+
+
+# Export ------------------------------------------------------------------------------------
+
+
+def commenter_export(*, email: str) -> dict:
+    """Everything stored under the address (any letter case), as JSON-ready data.
+
+    Their comments with every stored field (status, IP address, user agent, times, the article's
+    title and address, what moderators did with them), their reply subscription, a moderator
+    mail record if the address is a moderator's, bans naming the address, and a note explaining
+    why reports they made cannot be found by email.
+    """
+    email = _require_email(email)
+    comments = (
+        Comment.objects.by_author(email)
+        .select_related("article")
+        .prefetch_related("log")
+        .order_by("created_at", "pk")
+    )
+    subscriber = Subscriber.objects.filter(email=email).first()
+    moderator_mail = ModeratorMail.objects.filter(email=email).first()
+    bans = Ban.objects.for_email(email).order_by("created_at")
+    return {
+        "generated_at": _iso(timezone.now()),
+        "site": settings.SITE_NAME,
+        "site_url": mail.site_url(),
+        "email": email,
+        "comments": [_comment_data(comment) for comment in comments],
+        "reply_subscription": _subscriber_data(subscriber),
+        "moderator_mail": (
+            {
+                "email": moderator_mail.email,
+                "last_sent_at": _iso(moderator_mail.last_sent_at),
+            }
+            if moderator_mail
+            else None
+        ),
+        "bans": [
+            {
+                "value": ban.value,
+                "reason": ban.reason,
+                "created_at": _iso(ban.created_at),
+                "expires_at": _iso(ban.expires_at),
+                "lifted_at": _iso(ban.lifted_at),
+            }
+            for ban in bans
+        ],
+        "bans_note": BANS_NOTE,
+        "reports_made": [],
+        "reports_made_note": REPORTS_MADE_NOTE,
+    }
+
+
+def _comment_data(comment: Comment) -> dict:
+    article = comment.article
+    return {
+        "id": comment.pk,
+        "article": {
+            "title": article.title,
+            "url": mail.site_url(article.get_absolute_url()),
+        },
+        "url": (mail.site_url(comment.get_absolute_url()) if comment.is_public else None),
+        "in_reply_to": comment.in_reply_to_id or comment.parent_id,
+        "shown_under": comment.parent_id,
+        "depth": comment.depth,
+        "author_name": comment.author_name,
+        "author_email": comment.author_email,
+        "author_url": comment.author_url,
+        "body": comment.body,
+        "body_html": comment.body_html,
+        # A hash of the text in lower case, used to spot the same text posted twice.
+        "text_fingerprint": comment.text_fingerprint,
+        "status": comment.status,
+        "status_label": str(comment.get_status_display()),
+        "hold_reasons": comment.hold_reasons,
+        "created_at": _iso(comment.created_at),
+        "updated_at": _iso(comment.updated_at),
+        "ip_address": comment.ip_address,
+        "user_agent": comment.user_agent,
+        "notify_replies": comment.notify_replies,
+        "posted_as_moderator": comment.by_moderator,
+        "posted_from_staff_account": comment.user_id is not None,
+        # What happened to the comment; which moderator did it is theirs, not the commenter's.
+        "moderation_history": [
+            {
+                "action": entry.action,
+                "from_status": entry.from_status,
+                "to_status": entry.to_status,
+                "note": entry.note,
+                "at": _iso(entry.created_at),
+            }
+            for entry in sorted(comment.log.all(), key=lambda entry: (entry.created_at, entry.pk))
+        ],
+    }
+
+
+def _subscriber_data(subscriber: Subscriber | None) -> dict | None:
+    if subscriber is None:
+        return None
+    return {
+        "email": subscriber.email,
+        "created_at": _iso(subscriber.created_at),
+        "confirmation_sent_at": _iso(subscriber.confirmation_sent_at),
+        "confirmed_at": _iso(subscriber.confirmed_at),
+        "unsubscribed_at": _iso(subscriber.unsubscribed_at),
+    }
+
+
+# Anonymise and erase -----------------------------------------------------------------------
+
+
+def _forget_address_elsewhere(email: str) -> tuple[int, int]:
+    """Delete the subscription and moderator-mail rows; scrub the address from log notes.
+
+    Returns (subscriptions deleted, moderator-mail rows deleted).
+    """
+    subscriptions, _detail = Subscriber.objects.filter(email=email).delete()
+    moderator_mails, _detail = ModeratorMail.objects.filter(email=email).delete()
+    # A ban's log note names the banned address.
+    for entry in ModerationLog.objects.filter(note__icontains=email).only("pk", "note"):
+        entry.note = _scrub(entry.note, email)
+        entry.save(update_fields=["note"])
+    return subscriptions, moderator_mails
+
+
+def _audit(*, action: str, moderator, summary: str, actor_description: str, email: str) -> None:
+    """The audit row of a data-rights act; it never names the address."""
+    actor = _scrub(actor_description or "", email).strip()
+    note = f"{summary} ({actor})" if actor else summary
+    lifecycle.log(None, moderator=moderator, action=action, note=note)
+
+
+def _also_deleted(subscriptions: int, moderator_mails: int) -> str:
+    parts = []
+    if subscriptions:
+        parts.append(_("reply subscription deleted"))
+    if moderator_mails:
+        parts.append(_("moderator mail record deleted"))
+    return "".join(f"; {part}" for part in parts)
+
+
+@transaction.atomic
+def commenter_anonymise(*, email: str, actor_description: str, moderator=None) -> int:
+    """Strip the commenter from their comments but keep the words; returns comments changed.
+
+    The name becomes "Anonymous"; email, website, IP address, user agent, the staff account
+    link and the reply-notification wish are cleared; the address is taken out of the hold
+    reasons. The text (``body`` and ``body_html``) and the status stay as they are. The reply
+    subscription and any moderator-mail row for the address are deleted. Writes one
+    ``ModerationLog`` row (action "edit", no comment) whose note does not name the address.
+    """
+    email = _require_email(email)
+    comments = list(Comment.objects.by_author(email).select_for_update().order_by("pk"))
+    now = timezone.now()
+    for comment in comments:
+        comment.author_name = ANONYMOUS_NAME
+        comment.author_email = ""
+        comment.author_url = ""
+        comment.ip_address = None
+        comment.user_agent = ""
+        comment.user = None
+        comment.notify_replies = False
+        comment.hold_reasons = _scrub_reasons(comment.hold_reasons, email)
+        comment.updated_at = now
+    # bulk_update, not save(): save() would sanitize the text again, and the text stays as is.
+    Comment.objects.bulk_update(
+        comments,
+        [
+            "author_name",
+            "author_email",
+            "author_url",
+            "ip_address",
+            "user_agent",
+            "user",
+            "notify_replies",
+            "hold_reasons",
+            "updated_at",
+        ],
+    )
+    lifecycle.thread_changed(comment.article_id for comment in comments)
+    subscriptions, moderator_mails = _forget_address_elsewhere(email)
+    summary = ngettext(
+        "Data-rights anonymisation: %(count)d comment anonymised",
+        "Data-rights anonymisation: %(count)d comments anonymised",
+        len(comments),
+    ) % {"count": len(comments)}
+    _audit(
+        action=ModerationLog.Action.EDIT,
+        moderator=moderator,
+        summary=summary + _also_deleted(subscriptions, moderator_mails),
+        actor_description=actor_description,
+        email=email,
+    )
+    return len(comments)
+
+
+@transaction.atomic
+def commenter_erase(*, email: str, actor_description: str, moderator=None) -> int:
+    """Delete every comment under the address; returns how many were deleted.
+
+    Replies by other people survive: each is moved to the nearest surviving ancestor of the
+    comment it answered (or to the top level), and the thread depths are recomputed. Reports on
+    the deleted comments go with them; their moderation-log rows stay, without the comment, and
+    with the old text a moderator edit kept erased. The reply subscription and any
+    moderator-mail row are deleted. Writes one ``ModerationLog`` row (action "remove", no
+    comment) whose note does not name the address.
+    """
+    email = _require_email(email)
+    doomed = {
+        comment.pk: comment
+        for comment in Comment.objects.by_author(email).select_for_update().order_by("pk")
+    }
+    orphans = list(
+        Comment.objects.select_for_update()
+        .filter(parent_id__in=doomed)
+        .exclude(pk__in=doomed)
+        .order_by("pk")
+    )
+    for orphan in orphans:
+        parent_id = orphan.parent_id
+        while parent_id in doomed:
+            parent_id = doomed[parent_id].parent_id
+        orphan.parent_id = parent_id
+    Comment.objects.bulk_update(orphans, ["parent"])
+
+    # A moderator's edit keeps the previous text in the log: that text is the commenter's too.
+    ModerationLog.objects.filter(comment_id__in=doomed, action=ModerationLog.Action.EDIT).update(
+        note=_("(previous text erased at the commenter's request)")
+    )
+    Comment.objects.filter(pk__in=doomed).delete()
+    lifecycle.recompute_depths({orphan.article_id for orphan in orphans})
+    lifecycle.thread_changed(comment.article_id for comment in doomed.values())
+
+    subscriptions, moderator_mails = _forget_address_elsewhere(email)
+    summary = ngettext(
+        "Data-rights erasure: %(count)d comment deleted",
+        "Data-rights erasure: %(count)d comments deleted",
+        len(doomed),
+    ) % {"count": len(doomed)}
+    if orphans:
+        summary += ngettext(
+            "; %(count)d reply by others kept and moved up the thread",
+            "; %(count)d replies by others kept and moved up the thread",
+            len(orphans),
+        ) % {"count": len(orphans)}
+    _audit(
+        action=ModerationLog.Action.REMOVE,
+        moderator=moderator,
+        summary=summary + _also_deleted(subscriptions, moderator_mails),
+        actor_description=actor_description,
+        email=email,
+    )
+    return len(doomed)
+
+
+# Retention ---------------------------------------------------------------------------------
+
+
+def ip_retention_days() -> int:
+    return int(getattr(settings, "COMMENTS_IP_RETENTION_DAYS", 30))
+
+
+def purge_request_data(*, older_than_days: int) -> int:
+    """Clear the IP address and user agent of comments posted more than that many days ago.
+
+    Returns how many comments still had either and were cleared.
+    """
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    return (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
+        .update(ip_address=None, user_agent="")
+    )
+
+
+# The data-access link ----------------------------------------------------------------------
+
+
+def data_access_requested(*, email: str, ip_address: str | None) -> None:
+    """Someone asked for a data-access link: queue the mail unless a rate limit says no.
+
+    Says nothing back either way: the page answers the same whether anything is stored under
+    the address, whether a limit stopped it, whether a mail goes out (the task decides).
+    """
+    try:
+        ratelimit.check(ratelimit.DATA_LINK_REQUESTS, ip_address=ip_address, email=email)
+    except ratelimit.RateLimited:
+        return
+    tasks.queue_data_access_link(email)
+
+
+def data_access_check(token: str) -> str:
+    """The address a data-access link is for, without using it up; raises InvalidLink."""
+    return signed_links.target(signed_links.DATA_ACCESS, token).email
+
+
+def data_access_redeem(token: str) -> str:
+    """The address a data-access link is for, using it up; raises InvalidLink."""
+    return signed_links.redeem(signed_links.DATA_ACCESS, token).email

@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.db.models import Count, Q
 
-from comments.models import Comment
+from comments.models import public_comment_count
 
 from .models import Article
 
@@ -21,13 +20,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                approved_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED))
-            )
-        )
+        return super().get_queryset(request).annotate(approved_count=public_comment_count())
 
     @admin.display(description="approved comments", ordering="approved_count")
     def approved_comments(self, article):

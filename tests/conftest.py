@@ -75,6 +75,10 @@ def _tests_post_fast(settings):
     settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
     settings.COMMENTS_RATE_GAP_SECONDS = 0
     settings.COMMENTS_RATE_PER_HOUR = 0
+    # Test users need a password, not a strong one: the default hasher spends about half a
+    # second on every user a test makes (and on every login). Fixtures that make users run
+    # after this autouse fixture, so their passwords are hashed, and checked, with MD5.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     yield
     cache.clear()

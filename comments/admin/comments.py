@@ -54,20 +54,8 @@ class OpenReportsFilter(admin.SimpleListFilter):
 class CommentAdminForm(forms.ModelForm):
     class Meta:
         model = Comment
-        fields = [
-            "article",
-            "parent",
-            "status",
-            "body",
-            "author_name",
-            "author_email",
-            "author_url",
-            "user",
-            "by_moderator",
-            "notify_replies",
-            "ip_address",
-            "user_agent",
-        ]
+        # The article is shown, not edited: a comment belongs to the thread it was posted in.
+        fields = ["parent", "status", "body", *services.DETAIL_FIELDS]
         help_texts = {
             "status": _(
                 "Each change is logged. A comment cannot be sent back to the queue from here: "
@@ -128,10 +116,11 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
     search_fields = ["author_name", "author_email", "body", "ip_address"]
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-pk"]
-    raw_id_fields = ["article", "parent", "user"]
+    raw_id_fields = ["parent", "user"]
     list_select_related = ["article"]
     actions = [_registry_action(action) for action in registry.REGISTRY]
     readonly_fields = [
+        "article",
         "rendered",
         "reasons",
         "author_history",
@@ -278,7 +267,7 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
         new = {name: getattr(obj, name) for name in changed}
         obj.refresh_from_db()  # what the services start from: nothing is saved directly
         with transaction.atomic():
-            details = {name: new[name] for name in changed & services.DETAIL_FIELDS}
+            details = {name: new[name] for name in changed & set(services.DETAIL_FIELDS)}
             if details:
                 services.comment_change_details(
                     comment=obj, moderator=request.user, changes=details

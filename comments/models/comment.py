@@ -209,6 +209,14 @@ class Comment(models.Model):
         """The comment's permalink: it leads to whichever page of the thread shows it."""
         return reverse("comments:permalink", kwargs={"pk": self.pk})
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # What is stored was sanitized when it was written (resanitize_comments redoes it).
+        if "body" in instance.__dict__:
+            instance._derived_from = instance.body
+        return instance
+
     def clean(self):
         super().clean()
         if self.parent_id is not None and self.article_id is not None:

@@ -289,18 +289,17 @@ def comment_move(*, comment: Comment, parent: Comment | None, moderator) -> Comm
     return comment
 
 
-# Fields a moderator may change directly; article, parent, status and body have services.
-DETAIL_FIELDS = frozenset(
-    {
-        "author_name",
-        "author_email",
-        "author_url",
-        "user",
-        "by_moderator",
-        "notify_replies",
-        "ip_address",
-        "user_agent",
-    }
+# Fields a moderator may change directly, in the order forms show them; the article stays,
+# and the parent, status and text have services of their own.
+DETAIL_FIELDS = (
+    "author_name",
+    "author_email",
+    "author_url",
+    "user",
+    "by_moderator",
+    "notify_replies",
+    "ip_address",
+    "user_agent",
 )
 
 
@@ -311,7 +310,7 @@ def comment_change_details(*, comment: Comment, moderator, changes: dict) -> Com
     ``changes`` maps field names from ``DETAIL_FIELDS`` to new values; anything else raises
     ValueError. The email is stored normalised.
     """
-    unknown = set(changes) - DETAIL_FIELDS
+    unknown = set(changes) - set(DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"Not a detail a moderator changes directly: {sorted(unknown)}")
     (comment,) = _locked([comment])

@@ -1,4 +1,4 @@
-"""The Django admin as a dashboard, and moderation from the admin (comments/admin.py)."""
+"""The Django admin as a dashboard, and moderation from the admin (comments/admin/)."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -14,6 +14,7 @@ from django.utils import timezone
 from comments.admin import dashboard as stats
 from comments.models import Ban, Comment, ModerationLog, Report
 from comments.moderation import services
+from tests.comments.admin.conftest import change_form_data
 from tests.conftest import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -24,21 +25,6 @@ COMMENTS = "/admin/comments/comment/"
 
 
 # Fixtures and helpers ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def moderator(django_user_model):
-    user = django_user_model.objects.create_user(
-        "mod", "mod@example.com", "pw-mod-123456", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
 
 
 @pytest.fixture
@@ -79,25 +65,6 @@ def chart_bars(html: str) -> list[dict]:
             html,
         )
     ]
-
-
-def change_form_data(comment: Comment, **changes) -> dict:
-    """What the admin's change form posts back for this comment, with some fields changed."""
-    data = {
-        "article": comment.article_id,
-        "parent": comment.parent_id or "",
-        "status": comment.status,
-        "body": comment.body,
-        "author_name": comment.author_name,
-        "author_email": comment.author_email,
-        "author_url": comment.author_url,
-        "user": comment.user_id or "",
-        "ip_address": comment.ip_address or "",
-        "user_agent": comment.user_agent,
-        "_save": "Save",
-    }
-    data.update(changes)
-    return data
 
 
 def run_action(client, action: str, comments, url=COMMENTS):
@@ -188,6 +155,13 @@ def test_dashboard_shows_the_spam_rate_of_the_last_30_days(admin_client, article
     html = admin_client.get(INDEX).content.decode()
 
     assert text_of(html, "cd-spam") == "25.0% spam 1 of 4 comments, last 30 days"
+
+
+def test_dashboard_shows_no_spam_rate_before_there_are_comments(admin_client):
+    html = admin_client.get(INDEX).content.decode()
+
+    # A dash, not "0.0%": no comments is not the same as no spam.
+    assert text_of(html, "cd-spam") == "\N{EN DASH} spam 0 of 0 comments, last 30 days"
 
 
 def test_dashboard_lists_the_five_most_commented_articles_this_week(admin_client):
@@ -287,10 +261,6 @@ def test_stats_count_each_comment_on_its_local_day(settings, article):
     assert days[-1].day.isoformat() == "2026-03-10"
     assert counts["2026-03-09"] == 1
     assert counts["2026-03-10"] == 0
-
-
-def test_spam_percent_is_none_without_comments():
-    assert stats.dashboard().spam_percent is None
 
 
 # Comment admin: actions ---------------------------------------------------------------------

@@ -4,12 +4,13 @@ import re
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from comments.models import Comment
 from comments.posting.forms import issue_timestamp
 from comments.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from tests.conftest import make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -66,11 +67,43 @@ def test_no_input_makes_the_form_fail_and_what_is_stored_is_safe(
         assert "\x00" not in comment.author_name + comment.body
 
 
+FIRST = "The first conversation."
+SECOND = "The second conversation."
+
+# What ends up in ``?cpage=``: page numbers, their odd spellings, and anything at all.
+page_values = st.one_of(
+    st.integers().map(str),
+    st.from_regex(r"\s*[+-]?[0-9]{1,40}\s*", fullmatch=True),
+    any_text,
+)
+
+
+@pytest.fixture
+def two_pages(settings, article):
+    """Two conversations, one to a page."""
+    settings.COMMENTS_PER_PAGE = 1
+    settings.COMMENTS_NEWEST_FIRST = False
+    make_comment(article, body=FIRST)
+    make_comment(article, body=SECOND)
+    return article
+
+
 @settings(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(value=any_text)
-def test_no_query_string_breaks_the_article_page(client, article, value):
-    response = client.get(article.get_absolute_url(), {"replytocom": value, "page": value})
+@given(cpage=page_values, replytocom=st.none() | page_values)
+@example(cpage="2", replytocom=None)
+@example(cpage="9" * 5000, replytocom=None)
+@example(cpage="-1", replytocom="not a number")
+def test_no_query_string_breaks_the_article_page(client, two_pages, cpage, replytocom):
+    """Whatever ``?cpage=`` (and ``?replytocom=``, which bypasses the shared page cache)
+    hold, the reader gets the article, one real page of its thread and the comment form."""
+    query = {"cpage": cpage} if replytocom is None else {"cpage": cpage, "replytocom": replytocom}
+
+    response = client.get(two_pages.get_absolute_url(), query)
 
     assert response.status_code == 200
+    html = response.content.decode()
+    assert two_pages.title in html
+    assert (FIRST in html) != (SECOND in html), "exactly one page of the thread is shown"
+    assert 'class="comment-form"' in html

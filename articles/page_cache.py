@@ -8,18 +8,42 @@ stay right). The ETag is that key plus what the reader's own cookies put in the 
 CSRF token, their saved details) and the reply target, so a 304 is never stale either.
 """
 
-import hashlib
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 
+from comments.identity import keyed_digest
 from comments.posting.section import page_number
 
 from .models import Article
 
 TIMEOUT = 120
+
+
+def is_personal(request) -> bool:
+    """A session (a held comment, a login, data access) or a one-time notice: this reader's
+    page is rendered for them alone, and never answered with a 304."""
+    return any(
+        name in request.COOKIES
+        for name in (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+    )
+
+
+def is_shared(request) -> bool:
+    """Whether this request gets the shared rendering: a plain reading, nothing of its own.
+
+    Saved details (the author cookie) and a reply target fill the form for one reader, so
+    those pages are rendered for them, though still validated by their ETag.
+    """
+    return (
+        request.method in ("GET", "HEAD")
+        and not is_personal(request)
+        and settings.COMMENTS_AUTHOR_COOKIE not in request.COOKIES
+        and "replytocom" not in request.GET
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +68,8 @@ def identity(request, article: Article) -> PageIdentity:
         request.COOKIES.get(settings.COMMENTS_AUTHOR_COOKIE, ""),
         request.GET.get("replytocom", ""),
     )
-    etag = hashlib.sha256(repr((key, reader)).encode()).hexdigest()[:32]
+    # The reader's cookies hold their saved details: hashed with the site's key, like all else.
+    etag = keyed_digest("etag", repr((key, reader)))[:32]
     return PageIdentity(key=key, etag=etag)
 
 

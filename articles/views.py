@@ -45,22 +45,9 @@ def render_article(request, article: Article, *, comment_form=None, status: int 
     A plain reader's page (no session, saved details, messages or reply target) comes from
     the shared cache when it can; everyone else's is rendered for them alone.
     """
-    if comment_form is None and _is_plain_reader(request):
+    if comment_form is None and page_cache.is_shared(request):
         return _shared_article_page(request, article)
     return render(request, TEMPLATE, page_context(request, article, comment_form), status=status)
-
-
-def _is_plain_reader(request) -> bool:
-    personal_cookies = (
-        settings.SESSION_COOKIE_NAME,
-        settings.COMMENTS_AUTHOR_COOKIE,
-        "messages",
-    )
-    return (
-        request.method in ("GET", "HEAD")
-        and not any(name in request.COOKIES for name in personal_cookies)
-        and "replytocom" not in request.GET
-    )
 
 
 def _shared_article_page(request, article):
@@ -85,13 +72,12 @@ def _shared_article_page(request, article):
 
 
 def article_etag(request, slug) -> str | None:
-    """A validator for readers without a session: it names everything the page shows.
+    """A validator for readers without a personal page (``page_cache.identity``'s ETag).
 
-    The page holds the reader's own CSRF token and saved details, so their cookies are part of
-    it; the minute is too, for the relative dates. Signed-in staff and commenters with a held
-    comment (who have a session) always get a fresh page.
+    Signed-in staff, commenters with a held comment and readers with a notice to see always
+    get a fresh page.
     """
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+    if page_cache.is_personal(request):
         return None
     # The view reuses this lookup: one query serves both.
     article = request.article = Article.objects.published().filter(slug=slug).first()

@@ -1,11 +1,15 @@
-"""Who someone is, in one place: their email as stored, their IP address, keyed hashes of both.
+"""Who someone is, in one place: their email, their name, their IP address, keyed hashes.
 
-Every part of the comment section compares emails with ``normalize_email``, reads the client's
-address with ``client_ip`` and hashes personal data with ``keyed_digest``; none writes its own.
+Every part of the comment section compares emails with ``normalize_email``, cleans names with
+``clean_display_name``, reads the client's address with ``client_ip`` (one spelling,
+``canonical_ip``) and hashes personal data with ``keyed_digest``; none writes its own. The
+opt-in "save my details" cookie is here too: it is who the browser says it is.
 """
 
 import contextlib
 import ipaddress
+import re
+import unicodedata
 
 import idna
 from django.conf import settings
@@ -14,6 +18,14 @@ from django.utils.crypto import salted_hmac
 
 IPV6_LIMIT_PREFIX = 64
 AUTHOR_COOKIE_SALT = "comments.author"
+# Words kept for the site's people, compared after folding look-alike letters.
+RESERVED_WORDS = frozenset({"moderator", "mod", "admin", "administrator", "staff", "editor"})
+# Cyrillic letters that look like Latin a, e, o, p, c, y, x, i, j, d, h, l and an Armenian
+# one like n; then digits and symbols used as letters.
+HOMOGLYPHS = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0501\u04bb\u04cf\u05780135@$",
+    "aeopcyxijdhlnoiesas",
+)
 
 
 def normalize_email(email: str) -> str:
@@ -34,6 +46,35 @@ def normalize_email(email: str) -> str:
     return f"{local}@{domain}".lower()
 
 
+# Display names -----------------------------------------------------------------------------
+
+
+def name_skeleton(name: str) -> str:
+    """A name folded so that look-alike spellings (full-width or Cyrillic letters, "m0derat0r")
+    compare equal to the plain word."""
+    folded = unicodedata.normalize("NFKC", name).casefold().translate(HOMOGLYPHS)
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def impersonates_staff(name: str) -> bool:
+    """True for names that pass for the site's staff, however they are spelled."""
+    skeleton = name_skeleton(name)
+    words = {name_skeleton(word) for word in re.split(r"[\W_]+", name) if word}
+    return (
+        "moderator" in skeleton
+        or bool(words & RESERVED_WORDS)
+        or skeleton in RESERVED_WORDS
+        or skeleton == name_skeleton(settings.SITE_NAME)
+    )
+
+
+def clean_display_name(name: str) -> str:
+    """A name with invisible formatting (bidi overrides, zero-width characters) removed."""
+    name = unicodedata.normalize("NFKC", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cf", "Cc", "Co"))
+    return " ".join(name.split())
+
+
 def mask_email(email: str) -> str:
     """The address with its local part hidden: ``walter@example.com`` → ``w•••@example.com``."""
     local, _at, domain = email.partition("@")
@@ -41,26 +82,48 @@ def mask_email(email: str) -> str:
 
 
 def client_ip(request) -> str | None:
-    """The visitor's IP address, read behind ``COMMENTS_TRUSTED_PROXIES`` reverse proxies.
+    """The visitor's IP address (``canonical_ip`` form), behind ``COMMENTS_TRUSTED_PROXIES``.
 
     With N trusted proxies the address is the N-th entry from the right of
-    ``X-Forwarded-For`` (entries further left are the client's to forge); with none, or with
-    fewer entries than proxies, it is ``REMOTE_ADDR``. None when that is not an IP address.
+    ``X-Forwarded-For`` (entries further left are the client's to forge). With none, with
+    fewer entries than proxies, or with an entry that is no address ("unknown"), it is
+    ``REMOTE_ADDR``: a proxy's own address shares one limit, so bad input never turns limits
+    off. None only when ``REMOTE_ADDR`` is not an address either.
     """
     proxies = settings.COMMENTS_TRUSTED_PROXIES
     if proxies:
         forwarded = [ip.strip() for ip in request.headers.get("X-Forwarded-For", "").split(",")]
         forwarded = [ip for ip in forwarded if ip]
-        if len(forwarded) >= proxies:
-            return _valid_ip(forwarded[-proxies])
-    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+        if len(forwarded) >= proxies and (address := canonical_ip(forwarded[-proxies])):
+            return address
+    return canonical_ip(request.META.get("REMOTE_ADDR", ""))
 
 
-def _valid_ip(value: str) -> str | None:
+_WITH_PORT = re.compile(r"^\[(?P<v6>[^\]]+)\](?::\d+)?$|^(?P<v4>[\d.]+):\d+$")
+
+
+def canonical_ip(value: str | None) -> str | None:
+    """One spelling of an IP address, or None if ``value`` is none.
+
+    Proxies and headers write addresses many ways: with a port (``198.51.100.7:5555``,
+    ``[2001:db8::1]:443``), with an IPv6 zone (``fe80::1%eth0``), IPv4 inside IPv6
+    (``::ffff:198.51.100.7``), with leading zeros (``198.51.100.007``). Bans, limits, the
+    queue's filter and what is stored all compare this form.
+    """
+    value = (value or "").strip()
+    if match := _WITH_PORT.match(value):
+        value = match.group("v6") or match.group("v4")
+    value = value.split("%", 1)[0]
+    parts = value.split(".")
+    if len(parts) == 4 and all(part.isdigit() and len(part) <= 4 for part in parts):
+        value = ".".join(str(int(part)) for part in parts)
     try:
-        return str(ipaddress.ip_address(value))
+        address = ipaddress.ip_address(value)
     except ValueError:
         return None
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return str(address)
 
 
 def rate_limit_identity(ip_address: str | None) -> str:
@@ -69,14 +132,12 @@ def rate_limit_identity(ip_address: str | None) -> str:
     One IPv6 subscriber holds a whole /64 and may use a new address for every request, so
     counting single IPv6 addresses would limit nothing. "" for no address (never limited).
     """
-    if not ip_address:
+    canonical = canonical_ip(ip_address)
+    if not canonical:
         return ""
-    address = ipaddress.ip_address(ip_address)
-    if address.version == 6:
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/{IPV6_LIMIT_PREFIX}", strict=False))
-    return str(address)
+    if ipaddress.ip_address(canonical).version == 6:
+        return str(ipaddress.ip_network(f"{canonical}/{IPV6_LIMIT_PREFIX}", strict=False))
+    return canonical
 
 
 def keyed_digest(purpose: str, value: str) -> str:

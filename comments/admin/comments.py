@@ -65,6 +65,9 @@ class CommentAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # An anonymised comment has no email, and must stay editable (moved, its text edited).
+        if "author_email" in self.fields:
+            self.fields["author_email"].required = False
         # No service puts a published or rejected comment back in the queue; Restore does the
         # reverse move for spam and removed comments.
         if "status" in self.fields and self.instance.status != Status.PENDING:
@@ -159,9 +162,26 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate_open_reports()
 
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if "@" in search_term:
+            # Addresses are stored normalised: Jane@Exämple.com finds jane@xn--exmple-cua.com.
+            results |= queryset.by_author(search_term)
+        return results, may_have_duplicates
+
     # Comments come from the public form or a moderator's reply, both through the services.
     def has_add_permission(self, request):
         return False
+
+    # Deleting leaves no log row and takes every reply with it: "Remove" is the moderation
+    # act, and a commenter's erasure is a data request (it keeps other people's replies).
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # The status is the moderators' to change, through the moderation services.
+        return fields if self.has_moderate_permission(request) else [*fields, "status"]
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) or self.has_moderate_permission(request)
@@ -229,7 +249,9 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
     def author_history(self, comment):
         if not comment.author_email:
             return "—"
-        counts = Comment.objects.by_author(comment.author_email).status_counts()
+        counts = Comment.objects.history_by_author([comment.author_email]).get(
+            comment.author_email, dict.fromkeys(Status.values, 0)
+        )
         counts["total"] = sum(counts.values())
         parts = format_html_join(
             ", ",
@@ -253,13 +275,6 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
 
     # Saving goes through the services: each change is validated, logged and refreshes the page.
 
-    # Pending is not offered in the form (see CommentAdminForm).
-    status_actions = {
-        Status.APPROVED: "approve",
-        Status.SPAM: "spam",
-        Status.REMOVED: "remove",
-    }
-
     def save_model(self, request, obj, form, change):
         if not change:
             raise PermissionDenied  # comments come from the form or a moderator's reply
@@ -277,12 +292,7 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
             if "body" in changed:
                 services.comment_edit(comment=obj, moderator=request.user, body=new["body"])
             if "status" in changed:
-                action = registry.get(self.status_actions[new["status"]])
+                # Pending is not offered in the form (see CommentAdminForm).
+                action = registry.setting_status(new["status"])
                 action.service(comments=[obj], moderator=request.user)
         obj.refresh_from_db()
-
-    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
-        found = super().get_actions(request, action_location=action_location)
-        # Deleting leaves no log row; "Remove" is the moderation act.
-        found.pop("delete_selected", None)
-        return found

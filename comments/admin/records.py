@@ -128,9 +128,18 @@ class BanAdmin(ModeratorAccessMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else ["kind", "value", "created_by", "created_at", "lifted_at"]
 
+    # A ban ends by being lifted (logged), never by vanishing.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            services.ban_change(
+                ban=obj,
+                moderator=request.user,
+                reason=obj.reason,
+                expires_at=obj.expires_at,
+            )
             return
         # The service validates (full_clean) and writes the log row.
         ban = services.commenter_ban(

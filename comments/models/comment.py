@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..identity import normalize_email
+from ..identity import canonical_ip, clean_display_name, normalize_email
 from ..sanitize import sanitize_comment
 
 OWN_COMMENTS_SESSION_KEY = "own_comment_ids"
@@ -80,6 +80,27 @@ class CommentQuerySet(models.QuerySet):
         if not email:
             return self.none()
         return self.filter(author_email=email)
+
+    def answerable_on(self, article):
+        """The comments of ``article`` a reader may reply to: its public ones."""
+        return self.public().filter(article=article)
+
+    def history_by_author(self, emails) -> dict[str, dict[str, int]]:
+        """Each address's comments counted by status: ``{email: {"approved": 2, ...}}``.
+
+        One query for any number of addresses; an anonymised comment (no email) belongs to
+        no one's history.
+        """
+        wanted = {normalize_email(email) for email in emails} - {""}
+        rows = (
+            self.filter(author_email__in=wanted)
+            .order_by()
+            .values("author_email")
+            .annotate(
+                **{status: Count("pk", filter=Q(status=status)) for status in Comment.Status.values}
+            )
+        )
+        return {row.pop("author_email"): row for row in rows}
 
     def with_open_reports(self):
         """Comments with reader reports no moderator has dealt with yet."""
@@ -192,8 +213,12 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
+        if update_fields is None or "author_name" in update_fields:
+            self.author_name = clean_display_name(self.author_name)
         if update_fields is None or "author_email" in update_fields:
             self.author_email = normalize_email(self.author_email)
+        if update_fields is None or "ip_address" in update_fields:
+            self.ip_address = canonical_ip(self.ip_address)
         if update_fields is None or "body" in update_fields:
             if getattr(self, "_derived_from", None) != self.body:
                 self.set_body(self.body)
@@ -229,6 +254,17 @@ class Comment(models.Model):
                 raise ValidationError(
                     {"parent": _("A comment cannot be moved under one of its own replies.")}
                 )
+            levels = parent.depth + 2 + (self._reply_levels() if self.pk is not None else 0)
+            if levels > settings.COMMENTS_MAX_DEPTH:
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "Threads nest %(max)d levels at most; under that comment this "
+                            "conversation would need %(needed)d."
+                        )
+                        % {"max": settings.COMMENTS_MAX_DEPTH, "needed": levels}
+                    }
+                )
 
     def set_body(self, body: str, *, body_html: str | None = None) -> None:
         """Set the text and what derives from it: sanitized HTML and the text's fingerprint.
@@ -251,6 +287,15 @@ class Comment(models.Model):
         while parent.depth + 1 >= settings.COMMENTS_MAX_DEPTH and parent.parent_id:
             parent = parent.parent
         return parent
+
+    def _reply_levels(self) -> int:
+        """How many levels of replies hang under this comment (0 for none)."""
+        levels, level = 0, [self.pk]
+        while level := list(
+            Comment.objects.filter(parent_id__in=level).values_list("pk", flat=True)
+        ):
+            levels += 1
+        return levels
 
     def _is_ancestor_of(self, other: "Comment") -> bool:
         node = other

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..identity import normalize_email
+from ..identity import canonical_ip, normalize_email
 from .comment import Comment
 
 
@@ -122,7 +122,7 @@ class Ban(models.Model):
                 self.value = normalize_email(self.value)
                 validate_email(self.value)
             elif self.kind == self.Kind.IP:
-                self.value = str(ipaddress.ip_address(self.value))
+                self.value = canonical_ip(self.value) or str(ipaddress.ip_address(self.value))
             else:
                 self.value = str(ipaddress.ip_network(self.value, strict=False))
         except (ValueError, ValidationError):
@@ -136,11 +136,13 @@ class Ban(models.Model):
         return bool(ip_address) and self.covers(ip_address)
 
     def covers(self, ip_address: str) -> bool:
+        canonical = canonical_ip(ip_address)
+        if canonical is None:
+            return False
+        if self.kind == self.Kind.IP:
+            return canonical == canonical_ip(self.value)
         try:
-            address = ipaddress.ip_address(ip_address)
-            if self.kind == self.Kind.IP:
-                return address == ipaddress.ip_address(self.value)
-            return address in ipaddress.ip_network(self.value, strict=False)
+            return ipaddress.ip_address(canonical) in ipaddress.ip_network(self.value, strict=False)
         except ValueError:
             return False
 

@@ -1,9 +1,12 @@
 """The one registry of moderation actions.
 
 Each action says what it is called, what it says when done, its keyboard key, the service that
-carries it out and the comments it applies to. The queue's buttons and bulk actions, the
-comment page, the keyboard help, ``moderation:act`` and the admin's actions are all read from
-``REGISTRY``: a new action is one entry here (and its service in ``services.py``).
+carries it out, the status it sets and the comments it is offered for (its service leaves alone
+a comment it does not apply to: approving an approved comment changes nothing and is not
+counted). The queue's buttons and bulk actions, the comment page, the keyboard help,
+``moderation:act`` and the admin's actions and status field are all read from ``REGISTRY``: a
+new action is one entry here, its service in ``services.py`` and, if it writes a new kind of
+log row, a ``ModerationLog.Action`` choice (a migration).
 """
 
 from collections.abc import Callable
@@ -27,7 +30,8 @@ class ModerationAction:
     label: Promise  # the button: "Approve"
     done: Promise  # after the count: "3 comments approved."
     service: Callable[..., int]  # service(comments=[ids], moderator=user, note="") -> changed
-    statuses: frozenset[str]  # the statuses of the comments it applies to
+    statuses: frozenset[str]  # the statuses of the comments it is offered for
+    to_status: str = ""  # the status it sets, for actions that set one
     key: str = ""  # the keyboard shortcut in the queue ("" for none)
     help: Promise | str = ""  # the keyboard help: "approve the current comment"
     needs_open_reports: bool = False
@@ -60,6 +64,7 @@ REGISTRY: tuple[ModerationAction, ...] = (
         key="a",
         service=services.comments_approve,
         statuses=ALL_STATUSES - {Status.APPROVED},
+        to_status=Status.APPROVED,
         style="btn-success",
     ),
     ModerationAction(
@@ -70,6 +75,7 @@ REGISTRY: tuple[ModerationAction, ...] = (
         key="s",
         service=services.comments_mark_spam,
         statuses=ALL_STATUSES - {Status.SPAM},
+        to_status=Status.SPAM,
         style="btn-warning",
         object_phrase=_(": the comment by"),
     ),
@@ -81,6 +87,7 @@ REGISTRY: tuple[ModerationAction, ...] = (
         key="r",
         service=services.comments_remove,
         statuses=ALL_STATUSES - {Status.REMOVED},
+        to_status=Status.REMOVED,
         style="btn-danger",
     ),
     ModerationAction(
@@ -119,6 +126,11 @@ BY_CODE = {action.code: action for action in REGISTRY}
 
 def get(code: str) -> ModerationAction | None:
     return BY_CODE.get(code)
+
+
+def setting_status(status: str) -> ModerationAction | None:
+    """The action that puts a comment in ``status`` (the admin form's status field)."""
+    return next((action for action in REGISTRY if action.to_status == status), None)
 
 
 def for_comment(comment: Comment, *, open_reports: int = 0) -> list[ModerationAction]:

@@ -1,15 +1,14 @@
 """Reads for the moderation queue: which comments a tab holds, and what each row shows."""
 
-import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 
-from ..identity import normalize_email
+from ..identity import canonical_ip, normalize_email
 from ..models import Comment, Report
 from . import actions
 
@@ -59,17 +58,10 @@ def _filtered(filters: QueueFilters):
         comments = comments.filter(article_id=filters.article)
     if filters.author:
         match = Q(author_email=normalize_email(filters.author))
-        if ip := _as_ip(filters.author):
+        if ip := canonical_ip(filters.author):
             match |= Q(ip_address=ip)
         comments = comments.filter(match)
     return comments
-
-
-def _as_ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
 
 
 def queue(filters: QueueFilters):
@@ -115,14 +107,7 @@ class Row:
 def rows(comments: list[Comment]) -> list[Row]:
     """Queue rows with the author's history and open reports: two queries for any page."""
     # Anonymised comments have no email; they share no history with each other.
-    emails = {c.author_email for c in comments if c.author_email}
-    history = {
-        item["author_email"]: item
-        for item in Comment.objects.filter(author_email__in=emails)
-        .order_by()
-        .values("author_email")
-        .annotate(**{status: Count("pk", filter=Q(status=status)) for status in Status.values})
-    }
+    history = Comment.objects.history_by_author(c.author_email for c in comments)
     reports: dict[int, list[Report]] = {}
     for report in Report.objects.open().filter(comment__in=[c.pk for c in comments]):
         reports.setdefault(report.comment_id, []).append(report)

@@ -8,6 +8,7 @@ call them directly; none of them saves a comment's status, text, parent or artic
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,7 +165,16 @@ def comment_edit(*, comment: Comment, moderator, body: str, note: str = "") -> C
 
 @transaction.atomic
 def comment_reply_as_moderator(*, parent: Comment, moderator, body: str) -> Comment:
-    """A reply shown with a Moderator badge, published at once; approves a held parent."""
+    """A reply shown with a Moderator badge, published at once; approves a held parent.
+
+    Raises ValidationError for a parent that is spam or removed: replying does not bring a
+    rejected comment back (Restore does).
+    """
+    if parent.status in (Status.SPAM, Status.REMOVED):
+        raise ValidationError(
+            _("This comment is %(status)s: restore it before replying to it.")
+            % {"status": parent.get_status_display().lower()}
+        )
     if parent.status != Status.APPROVED:
         comments_approve(comments=[parent], moderator=moderator, note=_("approved by replying"))
         parent.refresh_from_db()
@@ -249,6 +259,29 @@ def comments_ban_authors(*, comments, moderator, note: str = "") -> int:
 
 
 @transaction.atomic
+def ban_change(*, ban: Ban, moderator, reason: str, expires_at) -> Ban:
+    """Change a ban's reason or end, logged with what it was before."""
+    before = Ban.objects.select_for_update().get(pk=ban.pk)
+    changes = []
+    if reason != before.reason:
+        changes.append(_("reason was “%(old)s”") % {"old": before.reason})
+    if expires_at != before.expires_at:
+        old = before.expires_at.isoformat(timespec="minutes") if before.expires_at else _("none")
+        changes.append(_("end was %(old)s") % {"old": old})
+    if not changes:
+        return before
+    before.reason, before.expires_at = reason, expires_at
+    before.save(update_fields=["reason", "expires_at"])
+    lifecycle.log(
+        None,
+        moderator=moderator,
+        action=Action.BAN,
+        note=_("%(ban)s changed: %(changes)s") % {"ban": before, "changes": "; ".join(changes)},
+    )
+    return before
+
+
+@transaction.atomic
 def ban_lift(*, ban: Ban, moderator) -> Ban:
     ban.lifted_at = timezone.now()
     ban.save(update_fields=["lifted_at"])
@@ -263,18 +296,19 @@ def ban_lift(*, ban: Ban, moderator) -> Ban:
 def comment_move(*, comment: Comment, parent: Comment | None, moderator) -> Comment:
     """Move a comment (with its replies) under another comment of its article, or to the top.
 
-    Raises ValidationError for a parent on another article or inside the comment's own
-    replies. Depths below are recomputed, the thread refreshed, the move logged.
+    Raises ValidationError (``Comment.clean``) for a parent on another article, inside the
+    comment's own replies, or so deep that the conversation would pass ``COMMENTS_MAX_DEPTH``.
+    Depths below are recomputed, the thread refreshed, the move logged.
     """
     (comment,) = _locked([comment])
-    if parent is not None and parent.pk == comment.parent_id:
-        return comment
-    if parent is None and comment.parent_id is None:
+    if (parent.pk if parent is not None else None) == comment.parent_id:
         return comment
     old_parent = comment.parent_id
     comment.parent = parent
     comment.full_clean(exclude=[f.name for f in Comment._meta.fields if f.name != "parent"])
-    comment.save(update_fields=["parent", "updated_at"])
+    # The comment now answers its new parent; reply mail follows the conversation.
+    comment.in_reply_to = parent
+    comment.save(update_fields=["parent", "in_reply_to", "updated_at"])
     lifecycle.recompute_depths([comment.article_id])
     lifecycle.thread_changed([comment.article_id])
     lifecycle.log(

@@ -132,13 +132,18 @@ def comment_edit(request, pk):
 def comment_reply(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     form = ModeratorReplyForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        messages.error(request, _("Write a reply first."))
+        return redirect("moderation:comment", pk=pk)
+    try:
         reply = services.comment_reply_as_moderator(
             parent=comment, moderator=request.user, body=form.cleaned_data["body"]
         )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
         messages.success(request, _("Your reply is published."))
         return redirect("moderation:comment", pk=reply.pk)
-    messages.error(request, _("Write a reply first."))
     return redirect("moderation:comment", pk=pk)
 
 

@@ -1,6 +1,5 @@
 import re
 import time
-import unicodedata
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
@@ -10,6 +9,7 @@ from django.core import signing
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from ..identity import clean_display_name, impersonates_staff
 from ..models import Report
 
 # C0 controls (except tab and newline), DEL and C1 controls: never meaningful in a comment.
@@ -19,45 +19,11 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 LINE_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 TEXT_FIELDS = ("comment", "name", "email", "url")
 TIMESTAMP_SALT = "comments.form.issued"
-# Words kept for the site's people, compared after folding look-alike letters.
-RESERVED_WORDS = frozenset({"moderator", "mod", "admin", "administrator", "staff", "editor"})
-# Cyrillic letters that look like Latin a, e, o, p, c, y, x, i, j, d, h, l and an Armenian
-# one like n; then digits and symbols used as letters.
-HOMOGLYPHS = str.maketrans(
-    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0501\u04bb\u04cf\u05780135@$",
-    "aeopcyxijdhlnoiesas",
-)
 
 
 def issue_timestamp() -> str:
     """A signed "this form was shown at" value for the form's hidden field."""
     return signing.dumps(time.time(), salt=TIMESTAMP_SALT)
-
-
-def name_skeleton(name: str) -> str:
-    """A name folded so that look-alike spellings (full-width or Cyrillic letters, "m0derat0r")
-    compare equal to the plain word."""
-    folded = unicodedata.normalize("NFKC", name).casefold().translate(HOMOGLYPHS)
-    return "".join(ch for ch in folded if ch.isalnum())
-
-
-def impersonates_staff(name: str) -> bool:
-    """True for names that pass for the site's staff, however they are spelled."""
-    skeleton = name_skeleton(name)
-    words = {name_skeleton(word) for word in re.split(r"[\W_]+", name) if word}
-    return (
-        "moderator" in skeleton
-        or bool(words & RESERVED_WORDS)
-        or skeleton in RESERVED_WORDS
-        or skeleton == name_skeleton(settings.SITE_NAME)
-    )
-
-
-def clean_display_name(name: str) -> str:
-    """A name with invisible formatting (bidi overrides, zero-width characters) removed."""
-    name = unicodedata.normalize("NFKC", name)
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cf", "Cc", "Co"))
-    return " ".join(name.split())
 
 
 def strip_control_characters(value: str, *, multiline: bool = True) -> str:

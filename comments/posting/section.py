@@ -74,7 +74,7 @@ def _reply_target(article, raw_id) -> Comment | None:
         pk = int(raw_id)
     except (TypeError, ValueError):
         return None
-    return Comment.objects.public().filter(article=article, pk=pk).first()
+    return Comment.objects.answerable_on(article).filter(pk=pk).first()
 
 
 def comment_location(request, comment: Comment) -> str | None:

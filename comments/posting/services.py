@@ -54,7 +54,7 @@ def answerable_parent(*, article: Article, parent_id: int | None) -> Comment | N
     """The comment being replied to, or a ValidationError saying why it can't be."""
     if parent_id is None:
         return None
-    parent = Comment.objects.public().filter(pk=parent_id, article=article).first()
+    parent = Comment.objects.answerable_on(article).filter(pk=parent_id).first()
     if parent is None:
         raise ValidationError(
             {

@@ -118,30 +118,32 @@ class _Skeleton:
         return pk
 
 
+def _flag(condition) -> Case:
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
 def _skeleton(article, request) -> _Skeleton:
-    visible_q = Comment.objects.visible_q(request)
     rows = (
         Comment.objects.for_article(article)
         .thread_order()
         .annotate(
-            visible=Case(
-                When(visible_q, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
+            visible=_flag(Comment.objects.visible_q(request)),
+            public=_flag(Comment.objects.public_q()),
         )
-        .values_list("pk", "parent_id", "visible", "status")
+        .values_list("pk", "parent_id", "visible", "public")
     )
     parent: dict[int, int | None] = {}
     children: dict[int | None, list[int]] = {}
     visible: set[int] = set()
     public = 0
-    for pk, parent_id, is_visible, status in rows:
+    for pk, parent_id, is_visible, is_public in rows:
         parent[pk] = parent_id
         children.setdefault(parent_id, []).append(pk)
         if is_visible:
             visible.add(pk)
-        public += status == Comment.Status.APPROVED
+        public += bool(is_public)
     shown = set(visible)
     for pk in visible:
         up = parent[pk]

@@ -6,6 +6,7 @@ from django.core import mail
 from django.test import Client
 
 from comments.models import Comment
+from comments.moderation import services
 from tests.conftest import make_comment
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +80,60 @@ def test_an_ipv6_visitor_cannot_dodge_the_posting_gap_with_a_new_address(
 
     assert (response.status_code == 429) is limited
     assert Comment.objects.count() == (1 if limited else 2)
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "stored"),
+    [
+        ("198.51.100.7:5555", "198.51.100.7"),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("198.51.100.007", "198.51.100.7"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+        ("2001:DB8::1%eth0", "2001:db8::1"),
+        ("unknown", PROXY),
+        ("", PROXY),
+    ],
+)
+def test_every_spelling_a_proxy_sends_is_read_as_one_address(
+    settings, article, comment_data, forwarded, stored
+):
+    settings.COMMENTS_TRUSTED_PROXIES = 1
+
+    Client().post(
+        f"/articles/{article.slug}/comments/",
+        comment_data,
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+    assert Comment.objects.get().ip_address == stored
+
+
+def test_an_address_the_proxy_cannot_name_still_meets_the_posting_gap(
+    settings, article, comment_data
+):
+    settings.COMMENTS_TRUSTED_PROXIES = 1
+    settings.COMMENTS_RATE_GAP_SECONDS = 15
+    codes = [
+        Client()
+        .post(
+            f"/articles/{article.slug}/comments/",
+            {**comment_data, "email": f"r{n}@example.com", "comment": f"Words {n}"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR="unknown",
+        )
+        .status_code
+        for n in range(2)
+    ]
+
+    assert codes == [302, 429]
+
+
+def test_a_ban_on_an_address_covers_its_ipv4_in_ipv6_spelling(article, comment_data):
+    services.commenter_ban(kind="ip", value="198.51.100.7", reason="abuse", moderator=None)
+
+    Client().post(
+        f"/articles/{article.slug}/comments/", comment_data, REMOTE_ADDR="::ffff:198.51.100.7"
+    )
+
+    assert Comment.objects.get().status == Comment.Status.SPAM

@@ -146,3 +146,116 @@ def test_every_queue_action_is_also_an_admin_action(moderator_client, article):
     assert queue.status_code == 200
     for code in ("approve", "spam", "remove", "restore", "dismiss", "ban_authors"):
         assert f'<option value="{code}">' in page, code
+
+
+def test_comments_cannot_be_deleted_in_the_admin_only_removed(admin_client, article):
+    comment = make_comment(article)
+    make_comment(article, parent=comment, body="Someone else's reply")
+
+    page = admin_client.get(reverse("admin:comments_comment_changelist")).content.decode()
+    response = admin_client.post(
+        reverse("admin:comments_comment_delete", args=[comment.pk]), {"post": "yes"}
+    )
+
+    assert 'value="delete_selected"' not in page
+    assert response.status_code == 403
+    assert Comment.objects.count() == 2
+
+
+def test_a_move_that_would_nest_deeper_than_threads_go_is_refused(
+    admin_client, settings, article, conversation
+):
+    settings.COMMENTS_MAX_DEPTH = 3
+    top, _reply, _child = conversation
+    other = make_comment(article, body="Another conversation")
+    other_reply = make_comment(article, parent=other)
+
+    response = admin_client.post(change_url(top), change_form_data(top, parent=other_reply.pk))
+
+    assert response.status_code == 200
+    assert "nest 3 levels at most" in response.content.decode()
+    top.refresh_from_db()
+    assert top.parent_id is None
+
+
+def test_a_moved_reply_answers_its_new_parent(admin_client, article, conversation):
+    top, _reply, child = conversation
+
+    admin_client.post(change_url(child), change_form_data(child, parent=top.pk))
+
+    child.refresh_from_db()
+    assert (child.parent_id, child.in_reply_to_id, child.depth) == (top.pk, top.pk, 1)
+
+
+def test_a_name_saved_in_the_admin_is_cleaned_like_a_posted_one(admin_client, article):
+    comment = make_comment(article)
+
+    admin_client.post(
+        change_url(comment), change_form_data(comment, author_name="Ev\x0bil\u202eemaN")
+    )
+
+    comment.refresh_from_db()
+    assert comment.author_name == "EvilemaN"
+    feed = admin_client.get(reverse("comments:feed", kwargs={"slug": article.slug}))
+    assert feed.status_code == 200
+
+
+def test_an_anonymised_comment_can_still_be_moved(admin_client, article, conversation):
+    _top, reply, _child = conversation
+    Comment.objects.filter(pk=reply.pk).update(author_email="", author_name="Anonymous")
+    reply.refresh_from_db()
+
+    response = admin_client.post(change_url(reply), change_form_data(reply, parent=""))
+
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert reply.parent_id is None
+
+
+def test_staff_without_the_moderator_permission_cannot_change_a_status(
+    client, django_user_model, article
+):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("staff", "s@example.com", "pw", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_comment", "change_comment"])
+    )
+    client.force_login(user)
+    comment = make_comment(article, status=Status.PENDING)
+
+    client.post(change_url(comment), change_form_data(comment, status=Status.APPROVED))
+
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+
+
+def test_changing_a_bans_end_is_logged_and_bans_are_not_deleted(admin_client):
+    ban = Ban.objects.create(kind="email", value="troll@example.com", reason="abuse")
+    url = reverse("admin:comments_ban_change", args=[ban.pk])
+
+    admin_client.post(
+        url, {"reason": "abuse", "expires_at_0": "2000-01-01", "expires_at_1": "00:00"}
+    )
+    deleted = admin_client.post(
+        reverse("admin:comments_ban_delete", args=[ban.pk]), {"post": "yes"}
+    )
+
+    ban.refresh_from_db()
+    assert ban.expires_at is not None
+    (entry,) = ModerationLog.objects.filter(action=ModerationLog.Action.BAN)
+    assert "end was none" in entry.note
+    assert deleted.status_code == 403
+    assert Ban.objects.filter(pk=ban.pk).exists()
+
+
+def test_searching_the_admin_for_an_address_finds_it_in_any_spelling(admin_client, article):
+    make_comment(article, author_email="jane@exämple.com", body="Jane's words")
+    make_comment(article, author_email="other@example.com", body="Someone else")
+
+    page = admin_client.get(
+        reverse("admin:comments_comment_changelist"), {"q": "Jane@EXÄMPLE.com"}
+    ).content.decode()
+
+    assert "jane@xn--exmple-cua.com" in page
+    assert "other@example.com" not in page

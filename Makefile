@@ -50,11 +50,13 @@ superuser: install
 	DJANGO_DEBUG=1 $(PY) manage.py createsuperuser
 
 # Production-style serving: gunicorn + whitenoise. Needs DJANGO_SECRET_KEY and
-# DJANGO_ALLOWED_HOSTS; DATABASE_URL and REDIS_URL point at PostgreSQL and Redis.
+# DJANGO_ALLOWED_HOSTS; DATABASE_URL and REDIS_URL point at PostgreSQL and Redis. Without
+# REDIS_URL the workers share the database cache (createcachetable makes its table).
 # The access log leaves out client IP addresses and query strings (see /privacy/).
 serve: install
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=0 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) \
 	  --workers $${WEB_CONCURRENCY:-2} --access-logfile - \
 	  --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' 

@@ -2,7 +2,6 @@ import re
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
@@ -33,10 +32,11 @@ class ArticleListView(ListView):
         )
 
 
-# Stand-ins for the two per-request values in a shared page; no reader could type them.
-CSRF_SLOT = "\x1bcsrf-token\x1b"
+# Stand-in for the one per-request value in a shared page (the form's signed timestamp); no
+# reader could type it. The page holds no CSRF token: readers' comments are checked by origin
+# (comments.posting.views.csrf_by_account), so reading sets no cookie and posting needs none.
 ISSUED_SLOT = "\x1bform-issued\x1b"
-SLOTS = re.compile(f"({re.escape(CSRF_SLOT)}|{re.escape(ISSUED_SLOT)})".encode())
+SLOTS = re.compile(f"({re.escape(ISSUED_SLOT)})".encode())
 
 
 def render_article(request, article: Article, *, comment_form=None, status: int = 200):
@@ -47,25 +47,24 @@ def render_article(request, article: Article, *, comment_form=None, status: int 
     """
     if comment_form is None and page_cache.is_shared(request):
         return _shared_article_page(request, article)
-    return render(request, TEMPLATE, page_context(request, article, comment_form), status=status)
+    named = getattr(request, "page_identity", None)  # its paginator, if it needed one
+    paginator = named.paginator if named else None
+    context = page_context(request, article, comment_form, paginator=paginator)
+    return render(request, TEMPLATE, context, status=status)
 
 
 def _shared_article_page(request, article):
-    page = page_cache.identity(request, article)
+    # The ETag step named the page already (and answered 404 for a page the thread lacks).
+    page = getattr(request, "page_identity", None) or page_cache.identity(request, article)
     parts = page_cache.get(page)
     if parts is None:
         form = CommentForm(initial={"issued": ISSUED_SLOT})
-        context = {**page_context(request, article, form), "csrf_token": CSRF_SLOT}
+        context = page_context(request, article, form, paginator=page.paginator)
         html = render_to_string(TEMPLATE, context, request).encode()
         # Kept as bytes cut at the slots (odd items): filling them is one join, no re-encoding.
         parts = SLOTS.split(html)
-        page_cache.put(page, parts)
-    values = {}
-    if len(parts) > 1:
-        # A reader who only reads gets no cookie: the form's script fetches a token (and the
-        # cookie) when they start writing. Someone who has the cookie already gets the token.
-        token = get_token(request) if settings.CSRF_COOKIE_NAME in request.COOKIES else ""
-        values = {CSRF_SLOT.encode(): token, ISSUED_SLOT.encode(): issue_timestamp()}
+        page_cache.put(page, parts, num_pages=context["thread_page"].num_pages)
+    values = {ISSUED_SLOT.encode(): issue_timestamp()} if len(parts) > 1 else {}
     return HttpResponse(
         b"".join(values[part].encode() if i % 2 else part for i, part in enumerate(parts))
     )
@@ -75,7 +74,7 @@ def article_etag(request, slug) -> str | None:
     """A validator for readers without a personal page (``page_cache.identity``'s ETag).
 
     Signed-in staff, commenters with a held comment and readers with a notice to see always
-    get a fresh page.
+    get a fresh page. A ``?cpage=`` the thread does not have is a 404 here already.
     """
     if page_cache.is_personal(request):
         return None
@@ -83,7 +82,8 @@ def article_etag(request, slug) -> str | None:
     article = request.article = Article.objects.published().filter(slug=slug).first()
     if article is None:
         return None
-    return page_cache.identity(request, article).etag
+    page = request.page_identity = page_cache.identity(request, article)
+    return page.etag
 
 
 @vary_on_cookie

@@ -3,29 +3,25 @@
 Every part of the comment section compares emails with ``normalize_email``, cleans names with
 ``clean_display_name``, reads the client's address with ``client_ip`` (one spelling,
 ``canonical_ip``) and hashes personal data with ``keyed_digest``; none writes its own. The
-opt-in "save my details" cookie is here too: it is who the browser says it is.
+opt-in "save my details" cookie is here too: it is who the browser says it is; and the
+commenter-key cookie, which is what it has proved.
 """
 
 import contextlib
 import ipaddress
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import idna
 from django.conf import settings
 from django.core import signing
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 IPV6_LIMIT_PREFIX = 64
+# Reports count networks: one person easily holds a few addresses of one /24 or one /64.
+REPORT_IPV4_PREFIX = 24
 AUTHOR_COOKIE_SALT = "comments.author"
-# Words kept for the site's people, compared after folding look-alike letters.
-RESERVED_WORDS = frozenset({"moderator", "mod", "admin", "administrator", "staff", "editor"})
-# Cyrillic letters that look like Latin a, e, o, p, c, y, x, i, j, d, h, l and an Armenian
-# one like n; then digits and symbols used as letters.
-HOMOGLYPHS = str.maketrans(
-    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0501\u04bb\u04cf\u05780135@$",
-    "aeopcyxijdhlnoiesas",
-)
 
 
 def normalize_email(email: str) -> str:
@@ -49,23 +45,9 @@ def normalize_email(email: str) -> str:
 # Display names -----------------------------------------------------------------------------
 
 
-def name_skeleton(name: str) -> str:
-    """A name folded so that look-alike spellings (full-width or Cyrillic letters, "m0derat0r")
-    compare equal to the plain word."""
-    folded = unicodedata.normalize("NFKC", name).casefold().translate(HOMOGLYPHS)
-    return "".join(ch for ch in folded if ch.isalnum())
-
-
-def impersonates_staff(name: str) -> bool:
-    """True for names that pass for the site's staff, however they are spelled."""
-    skeleton = name_skeleton(name)
-    words = {name_skeleton(word) for word in re.split(r"[\W_]+", name) if word}
-    return (
-        "moderator" in skeleton
-        or bool(words & RESERVED_WORDS)
-        or skeleton in RESERVED_WORDS
-        or skeleton == name_skeleton(settings.SITE_NAME)
-    )
+# Which names pass for staff (a Unicode confusables skeleton, reserved words, the site's
+# name) is its own module, comments/staff_names.py; offered here with the other name rules.
+from .staff_names import impersonates_staff  # noqa: E402, F401
 
 
 def clean_display_name(name: str) -> str:
@@ -140,6 +122,21 @@ def rate_limit_identity(ip_address: str | None) -> str:
     return canonical
 
 
+def report_network(ip_address: str | None) -> str:
+    """The network a reader's report comes from: an IPv4 /24 or an IPv6 /64, in CIDR form.
+
+    ``198.51.100.7`` gives ``198.51.100.0/24``, ``2001:db8::1`` gives ``2001:db8::/64``.
+    Cookie jars cost nothing and a person easily holds several addresses of one network (a
+    router that changes address, a phone and a laptop on one Wi-Fi, a small server block),
+    so reports count these networks, not browsers or single addresses. "" for no address.
+    """
+    canonical = canonical_ip(ip_address)
+    if not canonical:
+        return ""
+    prefix = IPV6_LIMIT_PREFIX if ":" in canonical else REPORT_IPV4_PREFIX
+    return str(ipaddress.ip_network(f"{canonical}/{prefix}", strict=False))
+
+
 def keyed_digest(purpose: str, value: str) -> str:
     """A hex HMAC-SHA256 of ``value``, keyed with ``SECRET_KEY`` and named by ``purpose``.
 
@@ -184,3 +181,89 @@ def remember_author(response, *, name: str, email: str, url: str) -> None:
 
 def forget_author(response) -> None:
     response.delete_cookie(settings.COMMENTS_AUTHOR_COOKIE, samesite="Lax")
+
+
+# The "commenter key" cookie: proof that this browser posted as an address before -----------
+
+COMMENTER_COOKIE_SALT = "comments.commenter"
+COMMENTER_KEYS_KEPT = 10
+_COMMENTER_DIGEST_LENGTH = 32
+# The hold reason of a known address's comment from a browser that has not proved it.
+KNOWN_EMAIL_NEW_BROWSER = "known_email_new_browser"
+
+
+@dataclass(frozen=True, slots=True)
+class CommenterKey:
+    """One entry of the commenter-key cookie: a keyed hash naming an address, and what earns it.
+
+    ``digest`` is 32 hex characters of ``keyed_digest("commenter", normalized email)``.
+    ``comment_id`` None means the browser has proved the address (a "confirm it's you" link, or
+    a post it had proved); otherwise the key proves the address once that comment, which this
+    browser posted under it, is published.
+    """
+
+    digest: str
+    comment_id: int | None = None
+
+    def names(self, email: str) -> bool:
+        """True if this key is for ``email`` (in any spelling ``normalize_email`` joins)."""
+        return constant_time_compare(self.digest, commenter_key(email).digest)
+
+
+def commenter_key(email: str, *, comment_id: int | None = None, earned: bool = True):
+    """The key for ``email``; with ``earned=False`` a stand-in that proves nothing.
+
+    The stand-in (for a known address the browser has not proved) is a hash for another
+    purpose: without ``SECRET_KEY`` nobody can tell it from a real key, so the cookie a post
+    sets never tells whether an address has commented here before.
+    """
+    purpose = "commenter" if earned else "commenter.unproven"
+    digest = keyed_digest(purpose, normalize_email(email))[:_COMMENTER_DIGEST_LENGTH]
+    return CommenterKey(digest, comment_id)
+
+
+def commenter_keys(request) -> tuple[CommenterKey, ...]:
+    """The keys this browser's commenter-key cookie holds, newest first; () if none or forged."""
+    saved = request.COOKIES.get(settings.COMMENTS_COMMENTER_COOKIE)
+    if not saved:
+        return ()
+    try:
+        entries = signing.loads(
+            saved, salt=COMMENTER_COOKIE_SALT, max_age=settings.COMMENTS_AUTHOR_COOKIE_MAX_AGE
+        )
+    except (signing.BadSignature, ValueError):
+        return ()
+    if not isinstance(entries, list):
+        return ()
+    keys = []
+    for entry in entries[:COMMENTER_KEYS_KEPT]:
+        digest, _colon, comment_id = str(entry).partition(":")
+        if len(digest) == _COMMENTER_DIGEST_LENGTH and (comment_id.isdigit() or not comment_id):
+            keys.append(CommenterKey(digest, int(comment_id) if comment_id else None))
+    return tuple(keys)
+
+
+def with_commenter_key(keys, key: CommenterKey) -> tuple[CommenterKey, ...]:
+    """``keys`` with ``key`` first, at most ``COMMENTER_KEYS_KEPT``; a proved key (no comment)
+    replaces the other keys for its address."""
+    rest = [
+        kept
+        for kept in keys
+        if kept != key and not (key.comment_id is None and kept.digest == key.digest)
+    ]
+    return (key, *rest)[:COMMENTER_KEYS_KEPT]
+
+
+def remember_commenter(response, keys) -> None:
+    """Set the commenter-key cookie: signed, HttpOnly, Secure off DEBUG, SameSite=Lax."""
+    entries = [
+        key.digest if key.comment_id is None else f"{key.digest}:{key.comment_id}" for key in keys
+    ]
+    response.set_cookie(
+        settings.COMMENTS_COMMENTER_COOKIE,
+        signing.dumps(entries[:COMMENTER_KEYS_KEPT], salt=COMMENTER_COOKIE_SALT),
+        max_age=settings.COMMENTS_AUTHOR_COOKIE_MAX_AGE,
+        httponly=True,
+        secure=not settings.DEBUG,
+        samesite="Lax",
+    )

@@ -1,7 +1,9 @@
 """The site's rate limits: a table of rules, counted in the shared cache, one error.
 
 With ``REDIS_URL`` set the cache is Redis and ``add``/``incr`` are atomic across processes
-and machines; without it the local-memory cache limits each process on its own. Each rule
+and machines. Production without it shares the database cache (every process sees one count;
+``incr`` there is a read and a write, so a burst at one instant can pass a limit by a few);
+only development (DEBUG) keeps a local-memory cache per process (``config/checks.py``). Each rule
 counts per IP address (an IPv6 address per /64 network, ``identity.rate_limit_identity``) or
 per normalised email; identities appear in cache keys only as keyed hashes.
 """
@@ -14,12 +16,15 @@ from typing import Literal
 from django.conf import settings
 from django.core.cache import cache
 
-from .identity import keyed_digest, normalize_email, rate_limit_identity
+from .identity import keyed_digest, normalize_email, rate_limit_identity, report_network
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     """At most ``limit`` events per fixed window of ``period`` seconds for one IP or email.
+
+    ``by="network"`` counts the IP address's report network (``identity.report_network``:
+    IPv4 /24, IPv6 /64) instead of the address.
 
     ``gap=True`` makes it one event per ``period`` seconds, measured from the last event.
     ``limit`` and ``period`` are numbers or the names of settings (read at each check); 0
@@ -27,7 +32,7 @@ class Rule:
     """
 
     scope: str
-    by: Literal["ip", "email"]
+    by: Literal["ip", "email", "network"]
     period: int | str
     limit: int | str = 1
     gap: bool = False
@@ -48,6 +53,12 @@ DATA_LINK_REQUESTS = (
     Rule("privacy-link-ip", by="ip", limit=5, period=60 * 60),
     Rule("privacy-link-email", by="email", limit=3, period=24 * 60 * 60),
 )
+# "Confirm it's you" mail: at most one a day to an address, however many browsers post as it.
+COMMENTER_CONFIRMATIONS = (
+    Rule("commenter-confirm-email", by="email", period=24 * 60 * 60, gap=True),
+)
+# Reports from one network (IPv4 /24, IPv6 /64): plenty for a reader, too few to flood the queue.
+REPORTS = (Rule("report-network", by="network", limit=10, period=60 * 60),)
 
 
 class RateLimited(Exception):
@@ -64,7 +75,11 @@ def check(rules: Iterable[Rule], *, ip_address: str | None = None, email: str = 
     Every rule is counted each time, so no limit can be dodged by tripping another. A rule
     whose identity is missing (no IP address, no email) is not counted.
     """
-    identities = {"ip": rate_limit_identity(ip_address), "email": normalize_email(email)}
+    identities = {
+        "ip": rate_limit_identity(ip_address),
+        "email": normalize_email(email),
+        "network": report_network(ip_address),
+    }
     waits = [_count(rule, identities[rule.by]) for rule in rules]
     if any(waits):
         raise RateLimited(max(wait for wait in waits if wait))

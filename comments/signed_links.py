@@ -4,28 +4,38 @@ A token is Django-signed (tamper-proof, not secret) and names a stored row, ``{"
 id}`` or ``{"s": subscriber id}``, plus a keyed hash of the address it was mailed to; never the
 address itself, which would then sit readable in every proxy and access log the link passes.
 Opening a link finds the row again and checks that it still belongs to that address (an
-anonymised or erased row, or a reused id, no longer does). Single-use links remember in the
-shared cache that they were used, so a second use fails in every app process.
+anonymised or erased row, or a reused id, no longer does). Single-use links are remembered as
+used in the database (``models.UsedLink``, unique on the token's hash), not in the cache, which
+can evict or be per-process: a second use fails in every app process, after any cache flush.
+
+The token travels in the query string (``/subscriptions/unsubscribe/?token=…``) and in form
+bodies, never in the path: access logs (gunicorn's ``%(U)s``) and Django's request warnings
+record the path only. ``url()`` puts it there and ``token_from()`` reads it back.
 """
 
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.core import signing
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from . import mail
 from .identity import keyed_digest, normalize_email
-from .models import Comment, Subscriber
+from .models import Comment, Subscriber, UsedLink
 
 
 @dataclass(frozen=True, slots=True)
 class Kind:
-    """One kind of link: what signs it, how long it works, where it leads."""
+    """One kind of link: what signs it, how long it works, where it leads.
+
+    ``url_name`` names a route without arguments: the token goes in the query string.
+    """
 
     salt: str
     url_name: str
@@ -42,11 +52,13 @@ CONFIRM = Kind(
     digest_purpose="subscriptions.email",
     digest_length=24,
 )
-# Unsubscribe links never expire: a mail read a year later must still stop the mail.
+# Two years: a mail read a year later must still stop the mail, and every mail we send carries
+# a new link, so whoever still gets mail from us holds a link that works. Links mailed before
+# expiry existed carry the time they were signed too (signing.dumps adds it).
 UNSUBSCRIBE = Kind(
     salt="comments.subscriptions.unsubscribe",
     url_name="subscriptions:unsubscribe",
-    max_age=None,
+    max_age=timedelta(days=2 * 365),
     digest_purpose="subscriptions.email",
     digest_length=24,
 )
@@ -58,7 +70,18 @@ DATA_ACCESS = Kind(
     digest_length=32,
     single_use=True,
 )
-_USED_KEY = "signed-link:used:{}"
+# "Confirm it's you": a known address's comment came from a browser that has not proved it.
+# Names the held comment; once used, that browser holds the address's commenter key.
+COMMENTER = Kind(
+    salt="comments.posting.commenter",
+    url_name="comments:commenter-confirm",
+    max_age=timedelta(days=7),
+    digest_purpose="commenter.email",
+    digest_length=32,
+    single_use=True,
+)
+# The query-string and form field that carries a token (a field's name, not a secret).
+TOKEN_FIELD = "token"  # noqa: S105
 
 
 class InvalidLink(Exception):
@@ -103,8 +126,23 @@ def make(kind: Kind, *, email: str, comment_id: int | None = None, subscriber=No
 
 
 def url(kind: Kind, token: str) -> str:
-    """The absolute address of the link, for mail."""
-    return mail.site_url(reverse(kind.url_name, kwargs={"token": token}))
+    """The absolute address of the link, for mail: ``https://site/path/?token=…``."""
+    return mail.site_url(location(kind.url_name, token))
+
+
+def location(url_name: str, token: str) -> str:
+    """The site-relative address of the route ``url_name`` with ``token`` in its query string."""
+    # ":" (the signature's separator) is allowed in a query (RFC 3986) and keeps links readable.
+    return f"{reverse(url_name)}?{urlencode({TOKEN_FIELD: token}, safe=':')}"
+
+
+def token_from(request) -> str:
+    """The token a request carries: a form field in the body first, else the query string.
+
+    Forms post it in the body; RFC 8058 one-click POSTs and opened links carry it in the query.
+    Returns "" when there is none (``target()`` then raises InvalidLink).
+    """
+    return request.POST.get(TOKEN_FIELD) or request.GET.get(TOKEN_FIELD) or ""
 
 
 def target(kind: Kind, token: str) -> Target:
@@ -122,17 +160,34 @@ def target(kind: Kind, token: str) -> Target:
         str(data.get("e", "")), _digest(kind, found.email)
     ):
         raise InvalidLink
-    if kind.single_use and cache.get(_used_key(token)) is not None:
+    if kind.single_use and UsedLink.objects.filter(digest=_used_digest(token)).exists():
         raise InvalidLink(InvalidLink.USED)
     return found
 
 
 def redeem(kind: Kind, token: str) -> Target:
-    """What a single-use link names, marking it used in the shared cache. Raises InvalidLink."""
+    """What a single-use link names, marking it used in the database. Raises InvalidLink.
+
+    Of any number of opens of one link, in any processes, at the same moment or a year
+    apart, exactly one returns: the unique digest lets one insert through.
+    """
     found = target(kind, token)
-    if kind.single_use and not cache.add(_used_key(token), True, _used_memory(kind)):
-        raise InvalidLink(InvalidLink.USED)
+    if kind.single_use:
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                UsedLink.objects.create(
+                    digest=_used_digest(token), used_at=now, expires_at=now + _used_memory(kind)
+                )
+        except IntegrityError:
+            raise InvalidLink(InvalidLink.USED) from None
     return found
+
+
+def purge_used(*, now=None) -> int:
+    """Forget used links that have expired anyway (they no longer verify); returns how many."""
+    deleted, _ = UsedLink.objects.expired(now=now).delete()
+    return deleted
 
 
 def _row(data: dict) -> Target | None:
@@ -146,10 +201,12 @@ def _row(data: dict) -> Target | None:
     return None
 
 
-def _used_key(token: str) -> str:
-    return _USED_KEY.format(hashlib.sha256(token.encode()).hexdigest())
+def _used_digest(token: str) -> str:
+    # Not keyed: the token is signed and carries a random nonce, so its hash reveals nothing,
+    # and a SECRET_KEY rotation (a fallback still verifying old tokens) cannot unmark a link.
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _used_memory(kind: Kind) -> int:
+def _used_memory(kind: Kind) -> timedelta:
     # Longer than the link lives, so a used link stays used until it has expired anyway.
-    return int(kind.max_age.total_seconds()) * 2 if kind.max_age else 60 * 60 * 24 * 30
+    return kind.max_age * 2 if kind.max_age else timedelta(days=100 * 365)

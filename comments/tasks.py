@@ -19,8 +19,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import mail, signed_links
-from .identity import normalize_email
+from . import mail, ratelimit, signed_links
+from .identity import KNOWN_EMAIL_NEW_BROWSER, normalize_email
 from .models import Comment, ModerationLog, ModeratorMail, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -204,6 +204,7 @@ def _send_confirmation(subscriber_pk: int) -> bool:
             context={
                 "confirm_url": confirmation_url(subscriber),
                 "unsubscribe_url": unsubscribe_url(subscriber),
+                "unsubscribe_valid_until": now + signed_links.UNSUBSCRIBE.max_age,
                 "valid_days": signed_links.CONFIRM.max_age.days,
             },
             headers=mail.unsubscribe_headers(unsubscribe_url(subscriber)),
@@ -258,6 +259,7 @@ def notify_reply(comment_pk: int) -> bool:
                 "your_excerpt": Truncator(mail.one_line(parent.body)).chars(EXCERPT_CHARACTERS),
                 "reply_url": mail.site_url(reply.get_absolute_url()),
                 "unsubscribe_url": unsubscribe_link,
+                "unsubscribe_valid_until": timezone.now() + signed_links.UNSUBSCRIBE.max_age,
             },
             headers=mail.unsubscribe_headers(unsubscribe_link),
         )
@@ -274,10 +276,48 @@ def confirmation_url(subscriber: Subscriber) -> str:
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
-    """The absolute one-click unsubscribe link; it never expires."""
+    """The absolute one-click unsubscribe link; it works for ``signed_links.UNSUBSCRIBE.max_age``
+    (every mail carries a new one)."""
     kind = signed_links.UNSUBSCRIBE
     token = signed_links.make(kind, email=subscriber.email, subscriber=subscriber)
     return signed_links.url(kind, token)
+
+
+# Returning commenters ----------------------------------------------------------------------
+
+
+@task
+def send_commenter_confirmation(comment_pk: int) -> bool:
+    """Mail "confirm it's you" to the address of a comment held as from a new browser.
+
+    Queued for every comment held as a first comment or as a known address's from a new
+    browser, so that posting does the same work either way; it sends only for the latter,
+    while the comment is still held, and at most one mail a day to an address
+    (``ratelimit.COMMENTER_CONFIRMATIONS``). Returns True if a mail was sent.
+    """
+    comment = Comment.objects.select_related("article").filter(pk=comment_pk).first()
+    if comment is None or comment.status != Status.PENDING or not comment.author_email:
+        return False
+    codes = {reason.get("code") for reason in comment.hold_reasons if isinstance(reason, dict)}
+    if KNOWN_EMAIL_NEW_BROWSER not in codes:
+        return False
+    try:
+        ratelimit.check(ratelimit.COMMENTER_CONFIRMATIONS, email=comment.author_email)
+    except ratelimit.RateLimited:
+        return False
+    kind = signed_links.COMMENTER
+    token = signed_links.make(kind, email=comment.author_email, comment_id=comment.pk)
+    mail.send(
+        to=comment.author_email,
+        subject=_("Was it you? A comment on “%(title)s”") % {"title": comment.article.title},
+        template="emails/commenter_confirm.txt",
+        context={
+            "article_title": comment.article.title,
+            "confirm_url": signed_links.url(kind, token),
+            "valid_days": kind.max_age.days,
+        },
+    )
+    return True
 
 
 # Data-access links -------------------------------------------------------------------------

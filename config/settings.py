@@ -2,7 +2,8 @@
 
 Every deploy-specific value comes from the environment. The defaults suit a developer's machine:
 an SQLite file in the project, local-memory cache, mail printed to the console. Production sets
-``DJANGO_DEBUG=0`` and must then provide ``DJANGO_SECRET_KEY`` (start-up fails without it).
+``DJANGO_DEBUG=0`` and must then provide ``DJANGO_SECRET_KEY`` (start-up fails without it); its
+cache is one every process shares (Redis, or else the database), never per-process memory.
 """
 
 import os
@@ -45,6 +46,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "config.apps.SiteConfig",
     "config.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -115,8 +117,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the rate-limit counts, the data-link hand-off to the task worker and the
+# shared article pages, so every app process (and the worker) must see the same one:
+# DJANGO_CACHE=redis (needs REDIS_URL), database (`manage.py createcachetable`; `make serve` runs
+# it) or locmem (per process: only for DEBUG; `check --deploy` fails on it, config/checks.py).
+# Default: redis with REDIS_URL, else locmem with DEBUG, else database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+CACHE_BACKEND_NAME = os.environ.get("DJANGO_CACHE", "").strip() or (
+    "redis" if REDIS_URL else "locmem" if DEBUG else "database"
+)
+if CACHE_BACKEND_NAME == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("DJANGO_CACHE=redis needs REDIS_URL.")
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -124,8 +136,20 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "healthnews"),
         }
     }
-else:
+elif CACHE_BACKEND_NAME == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            # Django's default (300) would cull live rate-limit counts on any busy site. Only
+            # real pages are cached (a few per article each minute), so this is room enough.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+elif CACHE_BACKEND_NAME == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured("DJANGO_CACHE must be 'redis', 'database' or 'locmem'.")
 
 # Login throttling on /accounts/login/ and /admin/login/ (django-axes): after
 # AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair waits
@@ -304,6 +328,8 @@ COMMENTS_NEWEST_FIRST = env_bool("COMMENTS_NEWEST_FIRST", False)
 COMMENTS_NAME_MAX_LENGTH = 100
 COMMENTS_AUTHOR_COOKIE = "comment_author"
 COMMENTS_AUTHOR_COOKIE_MAX_AGE = env_int("COMMENTS_AUTHOR_COOKIE_DAYS", 365) * 24 * 60 * 60
+# Proof that this browser posted as an address before (signed, HttpOnly; same lifetime).
+COMMENTS_COMMENTER_COOKIE = "commenter_key"
 # Hold a comment with this many links or more (0: never).
 COMMENTS_HOLD_LINKS = env_int("COMMENTS_HOLD_LINKS", 2)
 # Reader reports that hide an approved comment until a moderator decides.

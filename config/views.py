@@ -3,13 +3,17 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve
 from django.views.defaults import bad_request as django_bad_request
+from modern_csrf.middleware import REASON_BAD_SEC_FETCH_SITE
 
 
 def csrf_failure(request, reason=""):
-    """A friendly page for a missing or stale CSRF token that gives back what was typed.
+    """A friendly 403 for a refused form (CSRF) that gives back what was typed.
 
-    When the rejected request was a comment, the form is shown again, filled with what the
-    commenter sent and carrying a fresh token, so one click posts it.
+    Two refusals end here: Django's (a signed-in user's form without its cookie or token, or
+    with a stale one) and ``modern_csrf``'s (a comment sent from another site: its
+    ``Sec-Fetch-Site`` or ``Origin`` names a site that is not this one). The page says which.
+    When the refused request was a comment, the form is shown again, filled with what was
+    sent (and, for a signed-in user, a fresh token), so one click from this page posts it.
     """
     from comments.posting.forms import CommentForm
 
@@ -23,9 +27,15 @@ def csrf_failure(request, reason=""):
     return render(
         request,
         "403_csrf.html",
-        {"form": form, "form_action": request.path},
+        {"form": form, "form_action": request.path, "cross_site": _cross_site(reason)},
         status=403,
     )
+
+
+def _cross_site(reason: str) -> bool:
+    """Whether a CSRF refusal was about where the form came from (not a missing cookie)."""
+    prefixes = ("Origin checking failed", "Referer checking failed")
+    return reason == REASON_BAD_SEC_FETCH_SITE or reason.startswith(prefixes)
 
 
 def favicon(request):

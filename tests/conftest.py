@@ -43,6 +43,19 @@ def make_comment(article: Article, **fields) -> Comment:
     return Comment.objects.create(article=article, **defaults)
 
 
+def commenter_cookie(email: str) -> str:
+    """The commenter-key cookie of a browser that has proved ``email`` (as its "confirm it's
+    you" link does): a returning commenter posting from their own browser."""
+    from django.conf import settings
+    from django.http import HttpResponse
+
+    from comments.identity import commenter_key, remember_commenter
+
+    response = HttpResponse()
+    remember_commenter(response, [commenter_key(email)])
+    return response.cookies[settings.COMMENTS_COMMENTER_COOKIE].value
+
+
 def email_traces(email: str) -> list[str]:
     """The email and the hashes of it that avatar services and leaky sites publish."""
     forms = {email, email.lower(), email.strip().lower()}

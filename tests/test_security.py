@@ -21,8 +21,8 @@ def public_pages(client, article):
     yield client.get(article.get_absolute_url())
     yield client.post(f"/articles/{article.slug}/comments/", {"comment": "x"})
     yield client.get("/missing-page/")
-    yield Client(enforce_csrf_checks=True).post(
-        f"/articles/{article.slug}/comments/", {"comment": "x"}
+    yield Client(enforce_csrf_checks=True).post(  # the CSRF page: a form from another site
+        f"/articles/{article.slug}/comments/", {"comment": "x"}, HTTP_ORIGIN="https://evil.example"
     )
     yield client.get("/admin/login/")
 

@@ -9,8 +9,10 @@ from .comment import (
     remember_own_comment,
     text_fingerprint,
 )
+from .links import UsedLink
 from .mail import ModeratorMail, Subscriber
 from .records import Ban, KeywordRule, ModerationLog, Report
+from .staff import StaffProfile, staff_public_name
 
 __all__ = [
     "OWN_COMMENTS_SESSION_KEY",
@@ -21,9 +23,12 @@ __all__ = [
     "ModerationLog",
     "ModeratorMail",
     "Report",
+    "StaffProfile",
     "Subscriber",
+    "UsedLink",
     "own_comment_ids",
     "public_comment_count",
     "remember_own_comment",
+    "staff_public_name",
     "text_fingerprint",
 ]

@@ -194,9 +194,23 @@ class ReportQuerySet(models.QuerySet):
     def resolved(self):
         return self.filter(resolved_at__isnull=False)
 
+    def new_source_count(self) -> int:
+        """How many sources (networks) among these open reports a moderator has not heard.
+
+        Used on one comment's reports (``comment.reports.new_source_count()``). Each network
+        counts once however many browsers it reports from, and a network that reported
+        before a moderator's decision (its reports resolved) does not count again. Reports
+        without a recorded network count together as one source.
+        """
+        heard = self.resolved().values("source_key")
+        return self.open().exclude(source_key__in=heard).values("source_key").distinct().count()
+
 
 class Report(models.Model):
-    """A reader's report of a comment: once per comment per reader."""
+    """A reader's report of a comment: once per comment per browser (``reporter_key``).
+
+    Towards hiding a comment, reports count by network (``source_key``), not by browser.
+    """
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam or advertising")
@@ -211,6 +225,15 @@ class Report(models.Model):
     note = models.CharField(_("details"), max_length=500, blank=True)
     reporter_key = models.CharField(
         max_length=64, help_text=_("A keyed hash that tells readers apart; not reversible.")
+    )
+    source_key = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_(
+            "A keyed hash of the reporter's network (IPv4 /24, IPv6 /64); not reversible. "
+            "Empty for reports made before networks were recorded."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)

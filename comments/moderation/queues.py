@@ -103,6 +103,11 @@ class Row:
         """The registry's actions a moderator is offered for this comment."""
         return actions.for_comment(self.comment, open_reports=len(self.reports))
 
+    @property
+    def report_sources(self) -> int:
+        """How many networks the open reports come from (several browsers on one count once)."""
+        return len({report.source_key for report in self.reports})
+
 
 def rows(comments: list[Comment]) -> list[Row]:
     """Queue rows with the author's history and open reports: two queries for any page."""

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .. import lifecycle
 from ..identity import normalize_email
-from ..models import Ban, Comment, ModerationLog
+from ..models import Ban, Comment, ModerationLog, StaffProfile, staff_public_name
 
 Status = Comment.Status
 Action = ModerationLog.Action
@@ -182,7 +182,7 @@ def comment_reply_as_moderator(*, parent: Comment, moderator, body: str) -> Comm
         article=parent.article,
         parent=parent.reply_parent(),
         in_reply_to=parent,
-        author_name=moderator.get_full_name() or moderator.get_username(),
+        author_name=staff_public_name(moderator),
         author_email=normalize_email(moderator.email or ""),
         status=Status.APPROVED,
         user=moderator,
@@ -193,6 +193,30 @@ def comment_reply_as_moderator(*, parent: Comment, moderator, body: str) -> Comm
     lifecycle.log(reply, moderator=moderator, action=Action.REPLY, to_status=Status.APPROVED)
     lifecycle.status_changed(reply, previous=None)
     return reply
+
+
+@transaction.atomic
+def staff_profile_set_name(*, user, display_name: str, changed_by) -> StaffProfile:
+    """Set the public name ``user``'s replies are shown under; logged as changed details.
+
+    The name is cleaned like a commenter's (invisible formatting removed); "" means "use the
+    full name, else Moderator". Replies already published keep the name they were shown
+    with. Raises ValidationError for a name that is the username.
+    """
+    profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(user=user)
+    previous = profile.display_name
+    profile.display_name = display_name
+    profile.full_clean()
+    profile.save()
+    if profile.display_name != previous:
+        lifecycle.log(
+            None,
+            moderator=changed_by,
+            action=Action.CHANGE,
+            note=_("public name of %(user)s: “%(old)s” → “%(new)s”")
+            % {"user": user.get_username(), "old": previous, "new": profile.display_name},
+        )
+    return profile
 
 
 @transaction.atomic

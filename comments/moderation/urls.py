@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import profile, views
 
 app_name = "moderation"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("bans/new/", views.ban_create, name="ban-create"),
     path("bans/<int:pk>/lift/", views.ban_lift, name="ban-lift"),
     path("log/", views.log, name="log"),
+    path("profile/", profile.staff_profile, name="profile"),
 ]

@@ -3,48 +3,83 @@
 ``page_context`` is the one context of the article page (the article, its related links and
 this section); the article view and the posting view's error page both render ``TEMPLATE``
 with it, so neither needs the other.
+
+A page of the thread exists or is not found: ``?cpage=`` is a plain page number the thread
+has, or the answer is 404 (nothing is rendered, and no shared page is kept, for it).
 """
 
+import re
+
 from django.conf import settings
+from django.core.paginator import EmptyPage
+from django.http import Http404
 
 from ..identity import remembered_author
 from ..models import Comment
 from .forms import CommentForm
-from .threads import page_of, thread_page
+from .threads import ThreadPaginator, page_of
 
 TEMPLATE = "articles/article_detail.html"
 
+# The page numbers the site writes in its links: ASCII digits, no sign, space or leading zero.
+# Nine digits are more pages than any thread has; a longer number is not a page either.
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+
 
 def page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("cpage", 1)))
-    except (TypeError, ValueError):
-        return 1
+    """The page of the thread ``?cpage=`` names: 1 without it (the article's own address).
 
-
-def page_context(request, article, form: CommentForm | None = None) -> dict:
-    """The article page's whole context: the article, its related links, the comments."""
-    return {
-        "article": article,
-        "related_articles": article.published_related(),
-        **comment_section(request, article, form=form),
-    }
-
-
-def comment_section(request, article, form: CommentForm | None = None) -> dict:
-    """Template context for an article's comment section.
-
-    Shows one page of the thread (``?cpage=``) in a constant number of queries. ``form`` is a
-    bound form being shown again with its errors; otherwise a fresh form is made, filled from
-    the "save my details" cookie and pointed at the comment named by ``?replytocom=``.
+    Raises Http404 for any other spelling ("0", "-1", "+2", "02", " 2", "abc", "", other
+    scripts' digits): one page has one address, so no two addresses share a rendering.
     """
-    page = thread_page(
+    value = request.GET.get("cpage")
+    if value is None:
+        return 1
+    if not PAGE_NUMBER.fullmatch(value):
+        raise Http404("No such page of comments.")
+    return int(value)
+
+
+def thread_paginator(article, request) -> ThreadPaginator:
+    """The article's thread in the site's pages, as ``request``'s reader sees it (one query)."""
+    return ThreadPaginator(
         article,
         request,
-        number=page_number(request),
         per_page=settings.COMMENTS_PER_PAGE,
         newest_first=settings.COMMENTS_NEWEST_FIRST,
     )
+
+
+def page_context(
+    request, article, form: CommentForm | None = None, *, paginator: ThreadPaginator | None = None
+) -> dict:
+    """The article page's whole context: the article, its related links, the comments.
+
+    Raises Http404 if ``?cpage=`` names no page of the thread (see ``comment_section``).
+    """
+    return {
+        "article": article,
+        "related_articles": article.published_related(),
+        **comment_section(request, article, form=form, paginator=paginator),
+    }
+
+
+def comment_section(
+    request, article, form: CommentForm | None = None, *, paginator: ThreadPaginator | None = None
+) -> dict:
+    """Template context for an article's comment section.
+
+    Shows one page of the thread (``?cpage=``) in a constant number of queries, or raises
+    Http404 if the thread has no such page. ``paginator`` is this reader's
+    ``thread_paginator``, when the caller has made it already (it saves the query). ``form``
+    is a bound form being shown again with its errors; otherwise a fresh form is made, filled
+    from the "save my details" cookie and pointed at the comment named by ``?replytocom=``.
+    """
+    number = page_number(request)
+    try:
+        page = (paginator or thread_paginator(article, request)).page(number)
+    except EmptyPage:
+        raise Http404("No such page of comments.") from None
 
     if form is None:
         initial = remembered_author(request)

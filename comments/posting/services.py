@@ -5,6 +5,7 @@ what needs the database, run the abuse checks, decide the status and record why,
 save, and queue what others should hear of once the transaction commits.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,11 +14,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from articles.models import Article
 
-from .. import lifecycle, ratelimit, tasks
-from ..identity import keyed_digest, normalize_email
+from .. import lifecycle, ratelimit, signed_links, tasks
+from ..identity import (
+    KNOWN_EMAIL_NEW_BROWSER,
+    CommenterKey,
+    commenter_key,
+    keyed_digest,
+    normalize_email,
+    report_network,
+)
 from ..models import Comment, ModerationLog, Report, text_fingerprint
 from ..sanitize import sanitize_comment
 from .checks import Submission, hold_reason, run_checks
@@ -32,8 +41,14 @@ class Decision:
     reasons: list[dict]
 
 
-def _decide(*, article: Article, submission: Submission) -> Decision:
-    """The status a new comment starts in, and every reason it was held or spammed."""
+def _decide(*, article: Article, submission: Submission, known: bool, proven: bool) -> Decision:
+    """The status a new comment starts in, and every reason it was held or spammed.
+
+    ``known``: the address has a published comment; ``proven``: this browser has shown it is
+    that address's (``_proves``). In the ``auto`` mode only both together publish at once; a
+    known address from a browser that has not proved it is held like a first comment, so
+    typing someone's address neither publishes as them nor tells that they comment here.
+    """
     findings = run_checks(submission)
     reasons = [finding.as_reason() for finding in findings]
     if any(finding.verdict == "spam" for finding in findings):
@@ -41,13 +56,34 @@ def _decide(*, article: Article, submission: Submission) -> Decision:
     mode = article.moderation_mode
     if mode == "pre":
         reasons.append(hold_reason("pre_moderation", _("every comment here is reviewed first")))
-    elif mode == "auto" and not _has_public_comment(submission.author_email):
+    elif mode == "auto" and not known:
         reasons.append(hold_reason("first_comment", _("first comment from this email")))
+    elif mode == "auto" and not proven:
+        reasons.append(hold_reason(KNOWN_EMAIL_NEW_BROWSER, _("known email from a new browser")))
     return Decision(Status.PENDING if reasons else Status.APPROVED, reasons)
 
 
 def _has_public_comment(email: str) -> bool:
     return Comment.objects.by_author(email).public().exists()
+
+
+def _proves(*, email: str, keys: Collection[CommenterKey], user) -> bool:
+    """True if the posting browser has shown it belongs to ``email`` (normalised).
+
+    It has when its commenter-key cookie holds a proved key for the address (a "confirm it's
+    you" link, or an earlier proved post), or a key earned by a comment it posted under the
+    address that is published now, or when it is logged in to an account with that address.
+    A browser with no key for the address costs no query.
+    """
+    if getattr(user, "is_authenticated", False) and normalize_email(user.email) == email:
+        return True
+    mine = [key for key in keys if key.names(email)]
+    if any(key.comment_id is None for key in mine):
+        return True
+    earned_by = [key.comment_id for key in mine]
+    return bool(earned_by) and (
+        Comment.objects.by_author(email).public().filter(pk__in=earned_by).exists()
+    )
 
 
 def answerable_parent(*, article: Article, parent_id: int | None) -> Comment | None:
@@ -82,20 +118,36 @@ def comment_post(
     notify_replies: bool = False,
     honeypot: str = "",
     seconds_to_submit: float | None = None,
+    own_comment_ids: Collection[int] = (),
+    commenter_keys: Collection[CommenterKey] = (),
 ) -> Comment:
     """Post a comment and return it: approved, held (pending) or spam, with the reasons.
 
+    What the browser shows of itself: ``own_comment_ids``, the held comments its session
+    posted, and ``commenter_keys``, what its commenter-key cookie holds
+    (``identity.commenter_keys``). The returned comment carries ``commenter_key``, the key
+    that cookie should hold for this address from now on (``identity.with_commenter_key``),
+    or None to leave the cookie as it is.
+
     Raises ValidationError (with field keys) when the article is closed or the reply target
     cannot be answered, and ``ratelimit.RateLimited`` when this IP address or email posts too
-    often. The same text sent twice by the same email (a double click) returns the first
-    comment. A reply that would nest deeper than ``COMMENTS_MAX_DEPTH`` levels joins its
-    parent's level. The email is stored normalised (``identity.normalize_email``).
+    often. The same text sent again by the browser that posted it (a double click) returns
+    the first comment, before any limit is counted; from any other browser it is a new post,
+    limited and checked like any other. A reply that would nest deeper than
+    ``COMMENTS_MAX_DEPTH`` levels joins its parent's level. The email is stored normalised
+    (``identity.normalize_email``).
     """
     if not article.accepts_comments():
         raise ValidationError(_("Comments are closed on this article."))
     author_email = normalize_email(author_email)
     answered = answerable_parent(article=article, parent_id=parent_id)
-    if (earlier := _double_submission(article, author_email, body)) is not None:
+    proven = _proves(email=author_email, keys=commenter_keys, user=user)
+    posted_here = {*own_comment_ids, *(key.comment_id for key in commenter_keys)} - {None}
+    earlier = _double_submission(
+        article, author_email, body, posted_here=posted_here, proven=proven
+    )
+    if earlier is not None:
+        earlier.commenter_key = None
         return earlier
     if not (user is not None and user.has_perm("comments.can_moderate")):
         ratelimit.check(ratelimit.POSTING, ip_address=ip_address, email=author_email)
@@ -111,7 +163,8 @@ def comment_post(
         honeypot=honeypot,
         seconds_to_submit=seconds_to_submit,
     )
-    decision = _decide(article=article, submission=submission)
+    known = _has_public_comment(author_email)
+    decision = _decide(article=article, submission=submission, known=known, proven=proven)
     comment = Comment(
         article=article,
         parent=answered.reply_parent() if answered is not None else None,
@@ -131,64 +184,153 @@ def comment_post(
     lifecycle.status_changed(comment, previous=None)
     if notify_replies:
         transaction.on_commit(lambda: tasks.request_subscription.enqueue(comment.pk))
+    codes = {reason["code"] for reason in decision.reasons}
+    if codes & {"first_comment", KNOWN_EMAIL_NEW_BROWSER}:
+        # Queued for both, so a post does the same work whether or not the address is known;
+        # the task mails only the known one's owner.
+        transaction.on_commit(lambda: tasks.send_commenter_confirmation.enqueue(comment.pk))
+    # A browser that has not proved a known address gets a stand-in key that proves nothing;
+    # one that posts as a new address earns its key once that comment is published.
+    comment.commenter_key = (
+        commenter_key(author_email)
+        if proven
+        else commenter_key(author_email, comment_id=comment.pk, earned=not known)
+    )
     return comment
 
 
-def _double_submission(article, author_email: str, body: str) -> Comment | None:
-    """The comment this email just posted here with the same text, if any."""
-    return (
-        Comment.objects.by_author(author_email)
-        .filter(
-            article=article,
-            text_fingerprint=text_fingerprint(body),
-            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
-        )
-        .order_by("-pk")
-        .first()
+def _double_submission(
+    article, author_email: str, body: str, *, posted_here: Collection[int], proven: bool
+) -> Comment | None:
+    """The comment this browser just posted here under this email with the same text, if any.
+
+    Only the browser that posted it gets it back: one whose session or commenter keys name it
+    (``posted_here``), or that has proved the address. For any other browser this is None
+    without a query, so no one learns what someone else wrote or that it is held.
+    """
+    if not proven and not posted_here:
+        return None
+    earlier = Comment.objects.by_author(author_email).filter(
+        article=article,
+        text_fingerprint=text_fingerprint(body),
+        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
     )
+    if not proven:
+        earlier = earlier.filter(pk__in=posted_here)
+    return earlier.order_by("-pk").first()
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """A used "confirm it's you" link: the address (normalised) and what it published."""
+
+    email: str
+    published: list[Comment]
+
+
+@transaction.atomic
+def commenter_confirm(*, token: str) -> Confirmation:
+    """Use a "confirm it's you" link (``signed_links.COMMENTER``) and publish the address's
+    comments held only as from a new browser.
+
+    Whoever presses the button reads the address's mail. A comment held for any other reason
+    as well stays held for the moderators. Each change is logged as the site's own approval
+    (no moderator); the link is used up in the same transaction. Raises
+    ``signed_links.InvalidLink`` for a link altered, expired, used, or whose comment is gone.
+    """
+    email = signed_links.redeem(signed_links.COMMENTER, token).email
+    held = Comment.objects.by_author(email).filter(status=Status.PENDING).select_for_update()
+    confirmed = []
+    for comment in held.order_by("pk"):
+        codes = [reason.get("code") for reason in comment.hold_reasons if isinstance(reason, dict)]
+        if codes != [KNOWN_EMAIL_NEW_BROWSER]:
+            continue
+        comment.status = Status.APPROVED
+        comment.save(update_fields=["status", "updated_at"])
+        lifecycle.log(
+            comment,
+            moderator=None,
+            action=ModerationLog.Action.APPROVE,
+            from_status=Status.PENDING,
+            to_status=Status.APPROVED,
+            note=_("the commenter confirmed it was them"),
+        )
+        lifecycle.status_changed(comment, previous=Status.PENDING)
+        confirmed.append(comment)
+    return Confirmation(email=email, published=confirmed)
 
 
 # Reader reports ----------------------------------------------------------------------------
 
 
 class AlreadyReported(Exception):
-    pass
+    """This browser has reported this comment before."""
 
 
 @transaction.atomic
-def comment_report(*, comment: Comment, reason: str, note: str, reporter: str) -> Report:
-    """Record a reader's report; enough open reports hide a public comment until reviewed.
+def comment_report(
+    *, comment: Comment, reason: str, note: str, reporter: str, ip_address: str | None
+) -> Report:
+    """Record a reader's report; reports from enough networks hide a public comment.
 
-    ``reporter`` tells readers apart; only its keyed hash is stored. Raises AlreadyReported
-    when this reader has reported this comment before.
+    ``reporter`` tells browsers apart (one report per comment per browser) and ``ip_address``
+    gives the network the report comes from (``identity.report_network``: IPv4 /24, IPv6
+    /64); only keyed hashes of both are stored. The comment is hidden (pending, reason
+    "reported") when ``COMMENTS_REPORT_THRESHOLD`` networks a moderator has not yet heard
+    from have open reports on it (``ReportQuerySet.new_source_count``), so fresh cookie jars
+    on one network count once, and after a moderator keeps the comment only new networks
+    count. A moderator's own reply is never hidden, only listed for the moderators.
+
+    Raises AlreadyReported when this browser has reported this comment before, and
+    ``ratelimit.RateLimited`` when its network sent too many reports (``ratelimit.REPORTS``);
+    neither stores a report or hides anything.
     """
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    reporter_key = keyed_digest("report", reporter)
+    if comment.reports.filter(reporter_key=reporter_key).exists():
+        raise AlreadyReported
+    ratelimit.check(ratelimit.REPORTS, ip_address=ip_address)
+    network = report_network(ip_address)
     try:
         with transaction.atomic():
             report = Report.objects.create(
                 comment=comment,
                 reason=reason,
                 note=note,
-                reporter_key=keyed_digest("report", reporter),
+                reporter_key=reporter_key,
+                source_key=keyed_digest("report-source", network) if network else "",
             )
     except IntegrityError:
         raise AlreadyReported from None
-    open_reports = comment.reports.open().count()
     threshold = settings.COMMENTS_REPORT_THRESHOLD
-    if comment.status == Status.APPROVED and threshold and open_reports >= threshold:
-        comment.status = Status.PENDING
-        comment.hold_reasons = [
-            *comment.hold_reasons,
-            hold_reason("reported", _("reported by %(count)d readers") % {"count": open_reports}),
-        ]
-        comment.save(update_fields=["status", "hold_reasons", "updated_at"])
-        lifecycle.log(
-            comment,
-            moderator=None,
-            action=ModerationLog.Action.HIDE,
-            from_status=Status.APPROVED,
-            to_status=Status.PENDING,
-            note=_("%(count)d open reports") % {"count": open_reports},
-        )
-        lifecycle.status_changed(comment, previous=Status.APPROVED)
+    if comment.status != Status.APPROVED or comment.by_moderator or not threshold:
+        return report
+    sources = comment.reports.new_source_count()
+    if sources >= threshold:
+        _hide_reported(comment, sources=sources)
     return report
+
+
+def _hide_reported(comment: Comment, *, sources: int) -> None:
+    message = ngettext(
+        "reported from %(count)d network", "reported from %(count)d networks", sources
+    ) % {"count": sources}
+    comment.status = Status.PENDING
+    comment.hold_reasons = [
+        *(
+            r
+            for r in comment.hold_reasons
+            if not (isinstance(r, dict) and r.get("code") == "reported")
+        ),
+        hold_reason("reported", message),
+    ]
+    comment.save(update_fields=["status", "hold_reasons", "updated_at"])
+    lifecycle.log(
+        comment,
+        moderator=None,
+        action=ModerationLog.Action.HIDE,
+        from_status=Status.APPROVED,
+        to_status=Status.PENDING,
+        note=message,
+    )
+    lifecycle.status_changed(comment, previous=Status.APPROVED)

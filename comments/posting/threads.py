@@ -5,10 +5,14 @@ and in the place of a comment they may not see that has a visible reply, a place
 name, text or avatar). A page is two queries whatever the thread's size (the ids, parents and
 visibility of every comment, then the rows of this page) and is assembled in one pass. The
 result is a flat, depth-first list of entries that a template renders with a single loop.
+
+``ThreadPaginator`` works like Django's ``Paginator``: ``num_pages`` after the first query,
+``page(number)`` after the second, ``EmptyPage`` for a number the thread does not have.
 """
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import EmptyPage
 from django.db.models import BooleanField, Case, Value, When
 
 from ..models import Comment
@@ -165,33 +169,46 @@ def _placeholder(row: Comment) -> Comment:
     )
 
 
-def thread_page(article, request, *, number: int, per_page: int, newest_first: bool) -> ThreadPage:
-    """The page ``number`` of ``article``'s thread as ``request``'s reader sees it.
+class ThreadPaginator:
+    """``article``'s thread as ``request``'s reader sees it, in pages of ``per_page``
+    top-level conversations (0: one page), each with all its replies.
 
-    Two queries whatever the thread's size. A page past the end shows the last page.
+    Making it is one query (the thread's shape); ``num_pages`` is then known (at least 1, so
+    an empty thread has its page 1), and each ``page()`` is one more query.
     """
-    skeleton = _skeleton(article, request)
-    roots = skeleton.shown_roots(newest_first=newest_first)
-    num_pages = max(1, -(-len(roots) // per_page)) if per_page else 1
-    number = min(max(1, number), num_pages)
-    page_roots = roots[(number - 1) * per_page : number * per_page] if per_page else roots
-    on_page = [pk for root in page_roots for pk in skeleton.subtree(root)]
-    rows = {c.pk: c for c in Comment.objects.filter(pk__in=on_page)}
-    hidden = frozenset(pk for pk in rows if pk not in skeleton.visible)
-    for pk in hidden:
-        rows[pk] = _placeholder(rows[pk])
-    # Keep the display order of the page's top-level comments; replies stay oldest first.
-    position = {pk: i for i, pk in enumerate(page_roots)}
-    ordered = sorted(
-        rows.values(),
-        key=lambda c: (0, position[c.pk]) if c.pk in position else (1, c.created_at, c.pk),
-    )
-    return ThreadPage(
-        build_thread(ordered, placeholders=hidden),
-        number=number,
-        num_pages=num_pages,
-        total=skeleton.public,
-    )
+
+    def __init__(self, article, request, *, per_page: int, newest_first: bool):
+        self._skeleton = _skeleton(article, request)
+        self._roots = self._skeleton.shown_roots(newest_first=newest_first)
+        self.per_page = per_page
+        self.num_pages = max(1, -(-len(self._roots) // per_page)) if per_page else 1
+
+    def page(self, number: int) -> ThreadPage:
+        """Page ``number`` (from 1); raises ``EmptyPage`` outside 1..``num_pages``."""
+        if not 1 <= number <= self.num_pages:
+            raise EmptyPage(f"The thread has {self.num_pages} pages, not page {number}.")
+        page_roots = (
+            self._roots[(number - 1) * self.per_page : number * self.per_page]
+            if self.per_page
+            else self._roots
+        )
+        on_page = [pk for root in page_roots for pk in self._skeleton.subtree(root)]
+        rows = {c.pk: c for c in Comment.objects.filter(pk__in=on_page)}
+        hidden = frozenset(pk for pk in rows if pk not in self._skeleton.visible)
+        for pk in hidden:
+            rows[pk] = _placeholder(rows[pk])
+        # Keep the display order of the page's top-level comments; replies stay oldest first.
+        position = {pk: i for i, pk in enumerate(page_roots)}
+        ordered = sorted(
+            rows.values(),
+            key=lambda c: (0, position[c.pk]) if c.pk in position else (1, c.created_at, c.pk),
+        )
+        return ThreadPage(
+            build_thread(ordered, placeholders=hidden),
+            number=number,
+            num_pages=self.num_pages,
+            total=self._skeleton.public,
+        )
 
 
 def page_of(comment: Comment, request, *, per_page: int, newest_first: bool) -> int | None:

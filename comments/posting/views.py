@@ -1,35 +1,75 @@
-"""A reader's pages: posting a comment, its permalink, reporting one, the form's token."""
+"""A reader's pages: posting a comment, its permalink, reporting one."""
+
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
-from django.middleware.csrf import get_token
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
+from modern_csrf.decorators import csrf_protect as origin_protect
 
 from articles.models import Article
 
-from ..identity import client_ip, forget_author, remember_author
-from ..models import Comment, remember_own_comment
+from ..identity import (
+    client_ip,
+    commenter_keys,
+    forget_author,
+    remember_author,
+    remember_commenter,
+    with_commenter_key,
+)
+from ..models import Comment, own_comment_ids, remember_own_comment
 from ..ratelimit import RateLimited
 from . import services
 from .forms import CommentForm, ReportForm
 from .section import TEMPLATE, comment_location, page_context
 
 
+def csrf_by_account(view):
+    """Django's cookie-and-token check for signed-in users, an origin check for everyone else.
+
+    A commenter without an account posts from a page every reader shares, which holds no
+    per-reader token and sets no cookie, so their first post has no token to send (without
+    JavaScript, from a text browser, from any plain HTTP client). For them ``modern_csrf``
+    decides from what the browser says about where the form came from: ``Sec-Fetch-Site``
+    same-origin or none is accepted; any other value, or an ``Origin`` without it, only when
+    that origin is this site or in ``CSRF_TRUSTED_ORIGINS``; a request with neither header
+    is no browser's cross-site form (current browsers send them) and is accepted.
+
+    Signed-in users (staff) keep Django's check: their pages are rendered for them with a
+    token, and a forged post in their name would carry a moderator's account. Either refusal
+    is answered by ``settings.CSRF_FAILURE_VIEW`` with status 403. The returned view is
+    ``csrf_exempt``, so the global ``CsrfViewMiddleware`` leaves the decision to it.
+    """
+    by_token = csrf_protect(view)
+    by_origin = origin_protect(view)
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return by_token(request, *args, **kwargs)
+        return by_origin(request, *args, **kwargs)
+
+    return csrf_exempt(checked)
+
+
+@csrf_by_account
 @require_POST
 def comment_post(request, slug):
     """Post a comment (or a reply) and redirect to its permalink; on error, show the form again.
 
     A form error renders the article page again with everything the commenter typed kept and
-    each error next to its field.
+    each error next to its field. The commenter-key cookie is set on every post, known address
+    or not (``services.comment_post`` says which key), so the answer has one shape.
     """
     article = get_object_or_404(Article.objects.published(), slug=slug)
     form = CommentForm(data=request.POST)
     if form.is_valid():
         data = form.cleaned_data
+        keys = commenter_keys(request)
         try:
             comment = services.comment_post(
                 article=article,
@@ -44,6 +84,8 @@ def comment_post(request, slug):
                 notify_replies=data["notify_replies"],
                 honeypot=data["reference"],
                 seconds_to_submit=form.seconds_to_submit,
+                own_comment_ids=own_comment_ids(request),
+                commenter_keys=keys,
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -65,6 +107,8 @@ def comment_post(request, slug):
                 remember_author(response, name=data["name"], email=data["email"], url=data["url"])
             else:
                 forget_author(response)
+            if comment.commenter_key is not None:
+                remember_commenter(response, with_commenter_key(keys, comment.commenter_key))
             return response
     return render(request, TEMPLATE, page_context(request, article, form))
 
@@ -82,17 +126,6 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(field, field_errors)
 
 
-@never_cache
-def form_token(request):
-    """The CSRF token for a form, fetched by the page's script when a reader starts to write.
-
-    Article pages carry no CSRF token and set no cookie for people who only read; the cookie
-    is set here, the moment someone begins a comment. Without JavaScript, the first post is
-    answered by the CSRF page, which gives the comment back with a token to post it again.
-    """
-    return JsonResponse({"token": get_token(request)})
-
-
 def comment_permalink(request, pk):
     """A comment's lasting address: redirects to the page of the thread that shows it now."""
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
@@ -105,7 +138,13 @@ def comment_permalink(request, pk):
 
 
 def comment_report(request, pk):
-    """A reader reports a public comment: a reason from a short list and optional details."""
+    """A reader reports a public comment: a reason from a short list and optional details.
+
+    A sent report (or a repeat from the same browser) returns the reader to the article page
+    with a notice: to the comment's place in the thread while it is still shown, else to the
+    comments, since the report may just have hidden it. Too many reports from the reader's
+    network answer 429 with the form kept and nothing sent.
+    """
     comment = get_object_or_404(
         Comment.objects.public()
         .select_related("article")
@@ -122,10 +161,21 @@ def comment_report(request, pk):
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
                 reporter=f"session:{request.session.session_key}",
+                ip_address=client_ip(request),
             )
         except services.AlreadyReported:
-            messages.info(request, _("You have already reported this comment. Thank you."))
+            messages.info(
+                request,
+                _("You have already reported this comment. Thank you: a moderator will see it."),
+            )
+        except RateLimited as limited:
+            minutes = -(-limited.retry_after // 60)
+            context = {"comment": comment, "form": form, "retry_minutes": minutes}
+            response = render(request, "comments/report.html", context, status=429)
+            response["Retry-After"] = str(limited.retry_after)
+            return response
         else:
             messages.success(request, _("Thank you. A moderator will look at this comment."))
-        return redirect(comment.get_absolute_url())
+        location = comment_location(request, comment)
+        return redirect(location or f"{comment.article.get_absolute_url()}#comments")
     return render(request, "comments/report.html", {"comment": comment, "form": form})

@@ -32,7 +32,8 @@ ERASED_ADDRESS = "[address erased]"
 REPORTS_MADE_NOTE = (
     "Reports you made about other people's comments are not stored under your email address. "
     "For each report we keep only the comment, the reason and any details you typed, and a "
-    "keyed hash of your browser session (so one browser can report a comment once). That hash "
+    "keyed hash of your browser session (so one browser can report a comment once) and of "
+    "your network (so many browsers on one network count once). Those hashes "
     "cannot be traced back to you or to this address, so there are no reports we can find, "
     "export or delete by email."
 )

@@ -9,6 +9,7 @@ uncached.
 """
 
 from datetime import UTC, datetime
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -20,11 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import mail
+from .. import mail, signed_links
 from ..identity import client_ip, forget_author, mask_email, normalize_email
 from ..models import Comment, Subscriber
 from ..signed_links import InvalidLink
 from . import services as privacy
+from .after_response import render_then
 
 ACCESS_SESSION_KEY = "privacy_data_access"
 PENDING_ERASURE_SESSION_KEY = "privacy_pending_erasure"
@@ -77,8 +79,9 @@ def site_cookies() -> list[dict]:
             ),
             "lifetime": mail.duration_text(settings.CSRF_COOKIE_AGE),
             "when": _(
-                "When you start writing a comment (not when you only read an article), or "
-                "open the report form or the data-request form."
+                "When you open the report form, the data-request form, a page from a link we "
+                "mailed you, or the login page. Reading articles and posting a comment do "
+                "not set it: a comment is checked by where your browser says it came from."
             ),
         },
         {
@@ -104,6 +107,20 @@ def site_cookies() -> list[dict]:
             "when": _(
                 "Only if you tick “Save my name, email, and website in this browser for the "
                 "next time I comment.” Posting without the tick removes it."
+            ),
+        },
+        {
+            "name": settings.COMMENTS_COMMENTER_COOKIE,
+            "purpose": _(
+                "Shows that this browser posted as your email address before, so your next "
+                "comments from it are published at once; from any other browser a comment "
+                "under your address waits for you to confirm it by email, or for a moderator. "
+                "It holds keyed hashes, not your address; it is signed and HttpOnly."
+            ),
+            "lifetime": mail.duration_text(settings.COMMENTS_AUTHOR_COOKIE_MAX_AGE),
+            "when": _(
+                "When you post a comment, and when you press “Yes, it was me” on the page of "
+                "a confirmation link we mailed you. Each post starts its lifetime again."
             ),
         },
         {
@@ -166,19 +183,26 @@ def data_request(request):
     The answer to a valid POST is the same page with the same words whatever happened: mail
     queued, nothing stored under the address (the task then sends nothing), or rate-limited
     (nothing queued). So the page cannot be used to learn whether an address commented here.
+
+    Nor by its timing: until the answer has been sent, the request does the same work for
+    every address (validate the form, render the page). The rate limits, the lookup and the
+    mail run after that, from the response's ``close()`` (``after_response``), whatever the
+    task backend; ``bench/privacy_timing.py`` measures it.
     """
     form = DataRequestForm(request.POST or None)
-    answered = False
+    requested = None
     if request.method == "POST" and form.is_valid():
-        privacy.data_access_requested(
-            email=form.cleaned_data["email"], ip_address=client_ip(request)
+        requested = partial(
+            privacy.data_access_requested,
+            email=form.cleaned_data["email"],
+            ip_address=client_ip(request),
         )
-        answered = True
         form = DataRequestForm()
-    return render(
+    return render_then(
         request,
         "privacy/request.html",
-        {"form": form, "answered": answered, "link_lifetime": _link_lifetime()},
+        {"form": form, "answered": requested is not None, "link_lifetime": _link_lifetime()},
+        then=requested,
     )
 
 
@@ -193,11 +217,14 @@ def _invalid_link(request, error: InvalidLink):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def data_link(request, token):
+def data_link(request):
     """The link from the mail. GET shows a button; its POST uses the link up and opens access.
 
-    A GET changes nothing, so mail scanners that open links do not use them up.
+    A GET changes nothing, so mail scanners that open links do not use them up. The token comes
+    in the query string (the link) or the form body (the button), never in the path, so no log
+    records it (``signed_links``).
     """
+    token = signed_links.token_from(request)
     try:
         if request.method == "POST":
             email = privacy.data_access_redeem(token)
@@ -215,6 +242,18 @@ def data_link(request, token):
         "until": (timezone.now() + privacy.ACCESS_MAX_AGE).timestamp(),
     }
     return redirect("privacy:mine")
+
+
+@never_cache
+def data_link_moved(request, token):
+    """A link mailed before tokens left the path: redirected, any method, to the new address.
+
+    302 for a GET; 307 for a POST, which keeps it a POST (body and CSRF token included). The
+    token is not checked here, so this never answers 4xx and Django's request warnings never
+    log the old path.
+    """
+    keep_method = request.method not in ("GET", "HEAD")
+    return redirect(signed_links.location("privacy:link", token), preserve_request=keep_method)
 
 
 @never_cache

@@ -97,46 +97,6 @@
   var form = respond && respond.querySelector("form.comment-form");
   if (!form) return;
 
-  // --- The form's CSRF token -----------------------------------------------------------------
-  // A page shared by every reader carries no token and sets no cookie; the token (and its
-  // cookie) is fetched when someone starts to write. Without JavaScript the first post is
-  // answered by the "Please send that again" page, which gives the text back with a token.
-  var tokenField = form.querySelector("input[name='csrfmiddlewaretoken']");
-  var tokenUrl = form.getAttribute("data-token-url");
-  var tokenRequest = null;
-
-  function fetchToken() {
-    if (!tokenField || tokenField.value || !tokenUrl) return Promise.resolve();
-    if (!tokenRequest) {
-      tokenRequest = window
-        .fetch(tokenUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (response) {
-          return response.ok ? response.json() : null;
-        })
-        .then(function (data) {
-          if (data && data.token) tokenField.value = data.token;
-        })
-        .catch(function () {
-          // Offline or refused: the post still goes, and the server explains what to do.
-        })
-        .then(function () {
-          tokenRequest = null;
-        });
-    }
-    return tokenRequest;
-  }
-
-  form.addEventListener("focusin", fetchToken);
-  form.addEventListener("submit", function (event) {
-    if (!tokenField || tokenField.value || !tokenUrl) return;
-    // Posted before the token came (a very fast typist, or a password manager's autofill):
-    // wait for it, then send the form as it is.
-    event.preventDefault();
-    fetchToken().then(function () {
-      form.submit();
-    });
-  });
-
   // --- The reply form under the comment being answered ---------------------------------------
   var title = document.getElementById("reply-title");
   var parentField = form.querySelector("input[name='parent']");

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.conftest import make_comment
+from tests.conftest import commenter_cookie, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -189,9 +189,10 @@ def test_after_logging_out_the_browser_reads_the_shared_page_without_any_held_co
 def mailed_data_link(to: str) -> str:
     message = mail.outbox[-1]
     assert message.to == [to]
-    match = re.search(r"https?://\S+/privacy/my-data/\S+/", message.body)
+    match = re.search(r"https?://[^\s/]+/privacy/my-data/link/\?token=\S+", message.body)
     assert match, "the mail holds a data-access link"
-    return urlsplit(match.group(0)).path
+    link = urlsplit(match.group(0))
+    return f"{link.path}?{link.query}"  # the token is in the query string
 
 
 def test_after_erasing_their_data_the_browser_is_shown_nothing_personal_of_anyone(
@@ -199,6 +200,7 @@ def test_after_erasing_their_data_the_browser_is_shown_nothing_personal_of_anyon
 ):
     make_comment(article, author_email=WALTER, body="Walter's earlier, published comment.")
     walter = Browser()
+    walter.jar[settings.COMMENTS_COMMENTER_COOKIE] = commenter_cookie(WALTER)  # his browser
     comment = post_comment(
         walter, article, comment_data, comment="Walter is back.", save_details="on"
     )

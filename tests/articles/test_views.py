@@ -153,7 +153,7 @@ def test_demo_content_loads_the_seed_article_and_its_comment_once(client):
 @time_machine.travel("2030-01-01 12:00:05", tick=False)
 def test_a_reader_revalidating_an_unchanged_article_gets_304(client, article):
     make_comment(article)
-    client.get(article.get_absolute_url())  # the first visit sets the CSRF cookie
+    client.get(article.get_absolute_url())  # the first visit renders the shared page
     first = client.get(article.get_absolute_url())
 
     again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])

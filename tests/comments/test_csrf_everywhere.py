@@ -7,14 +7,16 @@ database and the mail as they were; the same POST with the token must go through
 proves the form really is one that changes something.
 
 The one-click unsubscribe link is left out on purpose: RFC 8058 mail clients post it without a
-cookie or token, so it is exempt by design.
+cookie or token, so it is exempt by design. So is the comment form of a reader without an
+account: it is checked by origin instead (tests/comments/posting/test_form_without_javascript.py);
+the same form sent by a signed-in moderator is a row here.
 """
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
@@ -57,27 +59,31 @@ def csrf_client(user=None) -> Client:
     client = Client(enforce_csrf_checks=True)
     if user is not None:
         client.force_login(user)
-    client.get(reverse("comments:form-token"))
+    token(client)
     assert client.cookies["csrftoken"].value
     return client
 
 
 def token(client: Client) -> str:
-    return client.get(reverse("comments:form-token")).json()["token"]
+    """The token a page of this site would carry for this browser (the data-request form's)."""
+    page = client.get(reverse("privacy:request")).content.decode()
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
 def post_with_token(client: Client, url: str, data: dict | None = None):
     return client.post(url, {**(data or {}), "csrfmiddlewaretoken": token(client)})
 
 
-def mailed_path(pattern: str, to: str) -> str:
-    """The path of the last link matching ``pattern`` mailed to ``to``."""
+def mailed_link(path: str, to: str) -> tuple[str, str]:
+    """The path and the token of the last link to ``path`` mailed to ``to``."""
     for message in reversed(mail.outbox):
         if message.to == [to]:
-            match = re.search(rf"https?://\S+{pattern}\S+/", message.body)
+            match = re.search(rf"https?://[^\s/]+{re.escape(path)}\?token=\S+", message.body)
             if match:
-                return urlsplit(match.group(0)).path
-    raise AssertionError(f"no mail to {to} with a link like {pattern}")
+                parts = urlsplit(match.group(0))
+                (token_,) = parse_qs(parts.query)["token"]
+                return parts.path, token_
+    raise AssertionError(f"no mail to {to} with a link to {path}")
 
 
 def database_state() -> tuple:
@@ -182,7 +188,8 @@ def _with_data_access(world: World) -> Client:
     make_comment(world.article, author_email=WALTER, body="Walter's stored comment.")
     client = csrf_client()
     assert post_with_token(client, reverse("privacy:request"), {"email": WALTER}).status_code == 200
-    response = post_with_token(client, mailed_path("/privacy/my-data/", WALTER))
+    path, token_ = mailed_link("/privacy/my-data/link/", WALTER)
+    response = post_with_token(client, path, {"token": token_})
     assert response.status_code == 302
     assert client.get(reverse("privacy:mine")).status_code == 200
     return client
@@ -214,10 +221,11 @@ def data_link_button(world: World) -> Prepared:
     make_comment(world.article, author_email=WALTER)
     Client().post(reverse("privacy:request"), {"email": WALTER})
     client = csrf_client()
+    path, token_ = mailed_link("/privacy/my-data/link/", WALTER)
     return Prepared(
         client,
-        mailed_path("/privacy/my-data/", WALTER),
-        {},
+        path,
+        {"token": token_},
         witness=lambda: client.get(reverse("privacy:mine")).status_code,
     )
 
@@ -235,20 +243,28 @@ def _subscribed(world: World) -> None:
 
 def subscription_confirm(world: World) -> Prepared:
     _subscribed(world)
-    return Prepared(csrf_client(), mailed_path("/subscriptions/confirm/", WALTER), {})
+    path, token_ = mailed_link("/subscriptions/confirm/", WALTER)
+    return Prepared(csrf_client(), path, {"token": token_})
 
 
 def subscription_resubscribe(world: World) -> Prepared:
     _subscribed(world)
-    unsubscribe = mailed_path("/subscriptions/unsubscribe/", WALTER)
-    assert Client().get(unsubscribe).status_code == 200
+    path, token_ = mailed_link("/subscriptions/unsubscribe/", WALTER)
+    one_click = {"token": token_, "List-Unsubscribe": "One-Click"}
+    assert Client().post(path, one_click).status_code == 200
     # Long enough ago that subscribing again may send a new confirmation mail.
     Subscriber.objects.filter(email=WALTER).update(
         confirmation_sent_at=timezone.now() - timedelta(days=3)
     )
-    token_ = unsubscribe.rstrip("/").rsplit("/", 1)[1]
+    return Prepared(csrf_client(), reverse("subscriptions:resubscribe"), {"token": token_})
+
+
+def moderator_comment(world: World) -> Prepared:
+    """A signed-in moderator's comment under an article: Django's token, not the origin."""
     return Prepared(
-        csrf_client(), reverse("subscriptions:resubscribe", kwargs={"token": token_}), {}
+        csrf_client(world.moderator),
+        reverse("comments:post", kwargs={"slug": world.article.slug}),
+        {**world.comment_data, "comment": "Posted in the moderator's name."},
     )
 
 
@@ -329,6 +345,7 @@ ROWS = [
     data_link_button,
     subscription_confirm,
     subscription_resubscribe,
+    moderator_comment,
     comment_report,
     admin_change_form,
     admin_list_action,

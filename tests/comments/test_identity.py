@@ -66,7 +66,12 @@ def test_an_approved_comment_under_one_spelling_counts_for_the_other(post, artic
     first = post(article, email=UNICODE, body="My first comment.")
     services.comments_approve(comments=[first], moderator=None)
 
-    second = post(article, email="JANE@XN--EXMPLE-CUA.COM", body="My second comment.")
+    second = post(
+        article,
+        email="JANE@XN--EXMPLE-CUA.COM",
+        body="My second comment.",
+        commenter_keys=[first.commenter_key],  # from the browser that posted the first
+    )
 
     assert second.status == Comment.Status.APPROVED
 

@@ -29,12 +29,32 @@ def test_an_unsubscribe_link_mailed_before_this_version_still_unsubscribes(subsc
         "comments.subscriptions.email", "walter@example.com", algorithm="sha256"
     ).hexdigest()[:24]
     token = signing.dumps({"s": subscriber.pk, "e": digest}, salt=UNSUBSCRIBE.salt)
+    browser = Client()
 
-    response = Client().get(f"/subscriptions/unsubscribe/{token}/")
+    # Opened: it leads to the page of today's links, whose button stops the mail.
+    page = browser.get(f"/subscriptions/unsubscribe/{token}/", follow=True)
+    assert page.status_code == 200
+    assert ">Unsubscribe</button>" in page.text
+    assert Subscriber.objects.get().is_active, "opening the link changes nothing"
+    response = browser.post(
+        "/subscriptions/unsubscribe/", {"token": token, "List-Unsubscribe": "One-Click"}
+    )
 
     assert response.status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.unsubscribed_at is not None
+
+
+def test_an_old_unsubscribe_header_still_works_in_one_click(subscriber):
+    # What an RFC 8058 mail client posts to a List-Unsubscribe URL of an earlier version.
+    token = signed_links.make(UNSUBSCRIBE, email=subscriber.email, subscriber=subscriber)
+
+    response = Client(enforce_csrf_checks=True).post(
+        f"/subscriptions/unsubscribe/{token}/", {"List-Unsubscribe": "One-Click"}
+    )
+
+    assert response.status_code == 200
+    assert Subscriber.objects.get().unsubscribed_at is not None
 
 
 @pytest.mark.parametrize("kind", [CONFIRM, UNSUBSCRIBE])

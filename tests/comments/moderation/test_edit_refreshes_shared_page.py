@@ -108,8 +108,8 @@ def test_a_comment_hidden_by_reports_returns_for_readers_when_the_reports_are_di
 ):
     settings.COMMENTS_REPORT_THRESHOLD = 2
     comment = make_comment(article, body=TEXT)
-    for _ in range(2):
-        response = Client().post(
+    for ip in ("198.51.100.7", "203.0.113.9"):
+        response = Client(REMOTE_ADDR=ip).post(
             reverse("comments:report", kwargs={"pk": comment.pk}), {"reason": "off_topic"}
         )
         assert response.status_code == 302

@@ -152,12 +152,14 @@ def test_a_comment_hidden_by_reader_reports_reaches_the_moderators(
 ):
     comment = make_comment(make_article(), body="An old approved comment.")
     with django_capture_on_commit_callbacks(execute=True):
-        for reader in ("a", "b", "c"):
-            posting.comment_report(comment=comment, reason="abuse", note="", reporter=reader)
+        for reader, ip in (("a", "198.51.100.7"), ("b", "203.0.113.9"), ("c", "192.0.2.44")):
+            posting.comment_report(
+                comment=comment, reason="abuse", note="", reporter=reader, ip_address=ip
+            )
 
     (message,) = mail.outbox
     assert "An old approved comment." in message.body
-    assert "reported by 3 readers" in message.body
+    assert "reported from 3 networks" in message.body
 
 
 @override_settings(COMMENTS_MODERATION="pre")

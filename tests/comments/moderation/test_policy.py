@@ -45,13 +45,18 @@ def test_first_time_commenter_is_held_for_moderation(settings, article):
     assert reasons(comment) == ["first comment from this email"]
 
 
-def test_commenter_with_an_approved_comment_is_published_at_once(settings, article, moderator):
+def test_commenter_with_an_approved_comment_is_published_at_once_from_the_same_browser(
+    settings, article, moderator
+):
     settings.COMMENTS_MODERATION = "auto"
     first = post(article)
     services.comments_approve(comments=[first], moderator=moderator)
 
     second = post(
-        article, body="Thanks, I will ask my neurologist.", author_email="DANA@example.com"
+        article,
+        body="Thanks, I will ask my neurologist.",
+        author_email="DANA@example.com",
+        commenter_keys=[first.commenter_key],  # the cookie the first post set
     )
 
     assert second.status == Status.APPROVED
@@ -219,19 +224,23 @@ def test_every_check_that_fired_is_recorded(settings, article):
 # Reader reports ----------------------------------------------------------------------------
 
 
-def test_reports_over_the_threshold_hide_an_approved_comment_until_reviewed(settings, article):
+def test_reports_from_enough_networks_hide_an_approved_comment_until_reviewed(settings, article):
     settings.COMMENTS_REPORT_THRESHOLD = 3
     comment = make_comment(article)
 
-    for reader in ("a", "b"):
-        posting.comment_report(comment=comment, reason="abuse", note="", reporter=reader)
+    for reader, ip in (("a", "198.51.100.7"), ("b", "203.0.113.9")):
+        posting.comment_report(
+            comment=comment, reason="abuse", note="", reporter=reader, ip_address=ip
+        )
     comment.refresh_from_db()
     assert comment.status == Status.APPROVED
 
-    posting.comment_report(comment=comment, reason="spam", note="ads", reporter="c")
+    posting.comment_report(
+        comment=comment, reason="spam", note="ads", reporter="c", ip_address="192.0.2.44"
+    )
     comment.refresh_from_db()
     assert comment.status == Status.PENDING
-    assert reasons(comment) == ["reported by 3 readers"]
+    assert reasons(comment) == ["reported from 3 networks"]
     entry = ModerationLog.objects.get(comment=comment)
     assert (entry.action, entry.moderator, entry.from_status, entry.to_status) == (
         "hide", None, "approved", "pending",
@@ -240,16 +249,22 @@ def test_reports_over_the_threshold_hide_an_approved_comment_until_reviewed(sett
 
 def test_a_reader_reports_a_comment_only_once(article):
     comment = make_comment(article)
-    posting.comment_report(comment=comment, reason="abuse", note="", reporter="same")
+    posting.comment_report(
+        comment=comment, reason="abuse", note="", reporter="same", ip_address="198.51.100.7"
+    )
 
     with pytest.raises(posting.AlreadyReported):
-        posting.comment_report(comment=comment, reason="spam", note="", reporter="same")
+        posting.comment_report(
+            comment=comment, reason="spam", note="", reporter="same", ip_address="203.0.113.9"
+        )
     assert comment.reports.count() == 1
 
 
 def test_acting_on_a_reported_comment_closes_its_reports_and_restore_undoes_it(article, moderator):
     comment = make_comment(article)
-    posting.comment_report(comment=comment, reason="abuse", note="", reporter="a")
+    posting.comment_report(
+        comment=comment, reason="abuse", note="", reporter="a", ip_address="198.51.100.7"
+    )
     services.comments_mark_spam(comments=[comment], moderator=moderator)
     services.comments_restore(comments=[comment], moderator=moderator)
 

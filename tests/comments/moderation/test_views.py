@@ -126,7 +126,7 @@ def test_queue_tabs_count_each_status_and_reports(mod_client, article, held):
 
     for label, count in [("Pending", 1), ("Reported", 1), ("Spam", 1), ("Approved", 1)]:
         assert f'{label} <span class="badge text-bg-light">{count}</span>' in html
-    assert "Reported by 1 reader" in html and "Abusive or harassing" in html
+    assert "Reported from 1 network (1 report)" in html and "Abusive or harassing" in html
 
 
 def test_queue_filters_by_article_author_and_ip_and_orders(mod_client, held):
@@ -321,8 +321,10 @@ def test_dismissing_reports_keeps_the_comment_and_brings_back_a_hidden_one(
     settings.COMMENTS_REPORT_THRESHOLD = 2
     comment = make_comment(article, body="Contested but fine")
 
-    for reader in ("a", "b"):
-        posting.comment_report(comment=comment, reason="abuse", note="", reporter=reader)
+    for reader, ip in (("a", "198.51.100.7"), ("b", "203.0.113.9")):
+        posting.comment_report(
+            comment=comment, reason="abuse", note="", reporter=reader, ip_address=ip
+        )
     assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
     html = mod_client.get("/moderation/?status=reported").content.decode()
     assert f'value="dismiss:{comment.pk}"' in html

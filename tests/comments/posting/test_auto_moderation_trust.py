@@ -1,15 +1,18 @@
 """Auto moderation: only an earlier *published* comment under an email earns publication.
 
 An earlier comment that is still held, was marked as spam or was removed earns nothing: the
-next comment from that email is held like a first comment.
+next comment from that email is held like a first comment, even from the commenter's own
+browser. (Publication also needs that browser: tests/comments/posting/
+test_returning_commenters.py.)
 """
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.conftest import make_article, make_comment
+from tests.conftest import commenter_cookie, make_article, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +26,12 @@ def _auto_mode(settings):
 
 
 def post(article, comment_data: dict, **changes) -> Comment:
-    """Post through the real form and return the comment it made."""
+    """Post through the real form, from the browser of the person ``comment_data`` names
+    (it carries their commenter key), and return the comment it made."""
     data = {**comment_data, **changes}
-    response = Client().post(reverse("comments:post", kwargs={"slug": article.slug}), data)
+    client = Client()
+    client.cookies[settings.COMMENTS_COMMENTER_COOKIE] = commenter_cookie(comment_data["email"])
+    response = client.post(reverse("comments:post", kwargs={"slug": article.slug}), data)
     assert response.status_code == 302
     return Comment.objects.get(article=article, body=data["comment"])
 

@@ -97,11 +97,15 @@ def two_pages(settings, article):
 @example(cpage="-1", replytocom="not a number")
 def test_no_query_string_breaks_the_article_page(client, two_pages, cpage, replytocom):
     """Whatever ``?cpage=`` (and ``?replytocom=``, which bypasses the shared page cache)
-    hold, the reader gets the article, one real page of its thread and the comment form."""
+    hold, the reader gets the article, one real page of its thread and the comment form, or,
+    when ``cpage`` is not a page number the thread has, a 404 page (never an error)."""
     query = {"cpage": cpage} if replytocom is None else {"cpage": cpage, "replytocom": replytocom}
 
     response = client.get(two_pages.get_absolute_url(), query)
 
+    if cpage not in ("1", "2"):
+        assert response.status_code == 404
+        return
     assert response.status_code == 200
     html = response.content.decode()
     assert two_pages.title in html

@@ -52,12 +52,12 @@ def test_the_same_reader_cannot_report_twice(client, article):
     assert "You have already reported this comment." in response.content.decode()
 
 
-def test_three_readers_hide_a_comment_until_a_moderator_decides(settings, article):
+def test_readers_on_three_networks_hide_a_comment_until_a_moderator_decides(settings, article):
     settings.COMMENTS_REPORT_THRESHOLD = 3
     comment = make_comment(article, body="Contested claim")
 
-    for _ in range(3):
-        Client().post(report_url(comment), {"reason": "misinformation"})
+    for ip in ("198.51.100.7", "203.0.113.9", "192.0.2.44"):
+        Client(REMOTE_ADDR=ip).post(report_url(comment), {"reason": "misinformation"})
 
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
     assert "Contested claim" not in Client().get(article.get_absolute_url()).content.decode()

@@ -1,9 +1,10 @@
-"""Whatever a link or a person puts in ``?cpage=``, the article page shows one whole page.
+"""Whatever a link or a person puts in ``?cpage=``, the article page shows one whole page or
+is not found.
 
-Six conversations, two to a page: three pages. Any value of ``cpage`` (numbers, negatives, huge
-numbers, words, digits from other scripts) answers 200 with exactly the conversations of one of
-those pages, each with its replies; a plain page number shows that page, and a number past the
-end shows the last page.
+Six conversations, two to a page: three pages. A plain page number of the thread ("1" to "3")
+answers 200 with exactly that page's conversations, each with its replies; any other value
+(numbers past the end, zero, negatives, huge numbers, signs, spaces, leading zeros, words,
+digits from other scripts) answers 404, so no invented address gets a page of its own.
 """
 
 import re
@@ -57,11 +58,15 @@ def shown(html: str, text_of) -> frozenset[str]:
     return frozenset(letter for letter in LETTERS if text_of(letter) in html)
 
 
-def page_for(article, value: str) -> frozenset[str]:
-    """The conversations the page shows for this cpage value (asserting it is one whole page)."""
+def page_for(article, value: str) -> frozenset[str] | None:
+    """The conversations the page shows for this cpage value (asserting it is one whole page),
+    or None when there is no such page (asserting a 404)."""
     response = Client().get(
         reverse("articles:detail", kwargs={"slug": article.slug}), {"cpage": value}
     )
+    if value not in ("1", "2", "3"):
+        assert response.status_code == 404
+        return None
     assert response.status_code == 200
     html = response.content.decode()
     conversations = shown(html, conversation)
@@ -71,7 +76,7 @@ def page_for(article, value: str) -> frozenset[str]:
     return conversations
 
 
-def test_any_cpage_value_shows_exactly_one_whole_page(three_pages):
+def test_any_cpage_value_shows_exactly_one_whole_page_or_is_not_found(three_pages):
     @hypothesis_settings(max_examples=50, deadline=None)
     @given(value=cpage_values)
     @example(value="")
@@ -101,8 +106,13 @@ def test_a_page_number_shows_that_page(three_pages, value, letters):
 
 
 @pytest.mark.parametrize("value", ["4", "10", "99999999999999999999999999999999999999"])
-def test_a_page_number_past_the_end_shows_the_last_page(three_pages, value):
-    assert page_for(three_pages, value) == frozenset("EF")
+def test_a_page_number_past_the_end_is_not_found(three_pages, value):
+    assert page_for(three_pages, value) is None
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "+2", "02", " 2", "2 ", "", "two", "\uff12"])
+def test_another_spelling_of_a_page_number_is_not_found(three_pages, value):
+    assert page_for(three_pages, value) is None
 
 
 def test_without_cpage_the_first_page_is_shown(three_pages):

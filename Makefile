@@ -6,12 +6,16 @@ PYTHON ?= $(shell command -v python3.12 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Links in mail (confirm, unsubscribe, data access) must reach the running site: unless SITE_URL
+# is set, it is this machine at the port served.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install install-dev run serve test check lint format superuser demo bench browser smoke clean
+.PHONY: help install install-dev database run serve serve-local test check lint format superuser demo bench browser smoke clean
 
 help:
 	@echo "make run        set up, load the demo content and serve http://127.0.0.1:$(PORT)"
+	@echo "make serve-local  production settings on plain http://127.0.0.1:$(PORT), to try them"
 	@echo "make test       set up and run the whole test suite (with lint and checks)"
 	@echo "make superuser  create an admin account for /admin/"
 	@echo "make bench      run the benchmarks (on demand, not part of make test)"
@@ -38,12 +42,21 @@ node_modules/.installed: package-lock.json
 install: $(VENV)/.installed-base node_modules/.installed
 install-dev: $(VENV)/.installed-dev node_modules/.installed
 
+# Migrate; a database this step creates gets the demo content, once. Later starts keep what the
+# owner changed, deletions included (`make demo` loads it again into a site without articles).
+database: install
+	@if DJANGO_DEBUG=1 $(PY) manage.py showmigrations articles 2>/dev/null | grep -q '\[X\]'; then \
+	  DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput; \
+	else \
+	  DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput && DJANGO_DEBUG=1 $(PY) manage.py load_demo; \
+	fi
+
 demo: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 
-run: demo
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+run: database
+	DJANGO_DEBUG=1 SITE_URL='$(SITE_URL)' $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 superuser: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -57,9 +70,17 @@ serve: install
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=0 $(PY) manage.py createcachetable
-	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) \
+	DJANGO_DEBUG=0 SITE_URL='$(SITE_URL)' $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) \
 	  --workers $${WEB_CONCURRENCY:-2} --access-logfile - \
 	  --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' 
+
+# `make serve` with production settings on plain http on this machine (DJANGO_LOCAL_HTTP: no
+# https redirect, no HSTS, cookies without Secure, mail printed here), with a fresh secret key
+# unless DJANGO_SECRET_KEY is set (so a restart signs everyone out). Never on a public server.
+serve-local: database
+	DJANGO_LOCAL_HTTP=1 DJANGO_ALLOWED_HOSTS='127.0.0.1,localhost' \
+	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  $(MAKE) --no-print-directory serve
 
 # Debian's Chromium for the browser tests (never a downloaded browser build).
 browser:
@@ -77,7 +98,9 @@ format: install-dev
 check: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-abcdefghijklmnop \
-	  DJANGO_ALLOWED_HOSTS=news.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	  DJANGO_ALLOWED_HOSTS=news.example.org DEFAULT_FROM_EMAIL=news@news.example.org \
+	  SITE_URL=https://news.example.org DJANGO_TASKS_BACKEND=database \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 test: install-dev browser lint check
 	$(PY) -m pytest

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+
+from comments.sanitize import XmlTextAtomFeed, XmlTextRssFeed
 
 from .models import Article
 
@@ -10,6 +11,8 @@ FEED_SIZE = 20
 
 
 class LatestArticlesFeed(Feed):
+    # Well-formed XML for any text an editor stored (comments.sanitize.XmlTextFeedMixin).
+    feed_type = XmlTextRssFeed
     link = reverse_lazy("articles:list")
     description = _("The latest articles.")
 
@@ -36,5 +39,5 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = XmlTextAtomFeed
     subtitle = LatestArticlesFeed.description

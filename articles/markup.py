@@ -5,6 +5,7 @@ is cleaned to this allowlist before it is stored as ``body_html``: editors are t
 commenters, but an article page must never carry script, styles or event handlers.
 """
 
+import html
 import re
 
 import bleach
@@ -12,7 +13,7 @@ from django.utils.html import escape
 
 EDITORIAL_TAGS = frozenset(
     {
-        "a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "figcaption", "figure",
+        "a", "abbr", "aside", "b", "blockquote", "br", "cite", "code", "em", "figcaption", "figure",
         "h2", "h3", "h4", "hr", "i", "li", "ol", "p", "pre", "q", "s", "strong", "sub", "sup",
         "ul",
     }
@@ -25,7 +26,8 @@ EDITORIAL_ATTRIBUTES = {
 }
 EDITORIAL_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
-_BLOCK_TAG = re.compile(r"<\s*(p|h[2-4]|ul|ol|blockquote|figure|pre|hr)\b", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"<\s*(p|h[2-4]|ul|ol|blockquote|figure|pre|hr|aside)\b", re.IGNORECASE)
+_HREF = re.compile(r'<a\s(?:[^>]*?\s)?href="([^"]*)"')
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
@@ -43,3 +45,14 @@ def render_editorial(body: str) -> str:
         strip=True,
         strip_comments=True,
     )
+
+
+def linked_paths(body_html: str) -> frozenset[str]:
+    """The ``href`` values of the links in a cleaned body (``render_editorial``'s output).
+
+    An editor who links a related article in its place in the text (a "More:" line after the
+    paragraph it belongs to, as the seed page does) has placed it; the page's "More" list at
+    the end leaves out what the body already links. Values are as written (entities such as
+    ``&amp;`` unescaped), so a site path reads ``/articles/<slug>/``.
+    """
+    return frozenset(html.unescape(href) for href in _HREF.findall(body_html))

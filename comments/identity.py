@@ -21,6 +21,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 IPV6_LIMIT_PREFIX = 64
 # Reports count networks: one person easily holds a few addresses of one /24 or one /64.
 REPORT_IPV4_PREFIX = 24
+# A home or a tunnel broker hands out a /56 or a /48: reports count the /48 as one source.
+REPORT_IPV6_PREFIX = 48
 AUTHOR_COOKIE_SALT = "comments.author"
 
 
@@ -49,12 +51,59 @@ def normalize_email(email: str) -> str:
 # name) is its own module, comments/staff_names.py; offered here with the other name rules.
 from .staff_names import impersonates_staff  # noqa: E402, F401
 
+_ZWNJ, _ZWJ = "\u200c", "\u200d"
+# An emoji tag sequence's tags, up to CANCEL TAG (the flags of Scotland, Wales, England).
+_TAGS = re.compile("[\U000e0020-\U000e007e]+\U000e007f")
+# What a name never keeps: controls, private use, and invisible formatting (Cf: bidi
+# overrides, embeddings, isolates and marks, zero-width space, word joiner, BOM, soft
+# hyphen...) but the joiners and tags kept where they join; surrogates; noncharacters.
+_DROPPED_CATEGORIES = frozenset({"Cc", "Co", "Cs"})
+
 
 def clean_display_name(name: str) -> str:
-    """A name with invisible formatting (bidi overrides, zero-width characters) removed."""
+    """``name`` as shown: NFKC, one space between words, no invisible formatting.
+
+    Removed: bidi overrides, embeddings and isolates (U+202A..U+202E, U+2066..U+2069) and
+    direction marks, zero-width spaces, word joiners, BOM, soft hyphens and the other
+    format characters, controls, private-use characters and noncharacters (U+FFFF). Kept
+    where they join: ZWJ and ZWNJ between two visible characters (``Ann 👩‍⚕️``, a Persian
+    name's ZWNJ); a lone joiner at either end of the name or beside a space is removed, and
+    a run of joiners becomes its last. Kept: emoji tag sequences (🏴 and tags up to CANCEL
+    TAG: the flags of Scotland, Wales, England) after a visible character. Which names pass
+    for staff is decided on a skeleton that ignores the joiners (``staff_names``), so
+    "Mod<ZWJ>erator" is refused.
+    """
     name = unicodedata.normalize("NFKC", name)
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cf", "Cc", "Co"))
-    return " ".join(name.split())
+    kept = []
+    position = 0
+    while position < len(name):
+        ch = name[position]
+        if (tags := _TAGS.match(name, position)) and kept and not kept[-1].isspace():
+            kept.append(tags.group())
+            position = tags.end()
+            continue
+        position += 1
+        if ch in (_ZWJ, _ZWNJ):
+            following = name[position : position + 1]
+            if kept and _joinable(kept[-1][-1]) and following and _joinable(following):
+                kept.append(ch)
+            continue
+        category = unicodedata.category(ch)
+        if category in _DROPPED_CATEGORIES or category == "Cf" or _is_noncharacter(ch):
+            continue
+        kept.append(ch)
+    return " ".join("".join(kept).split())
+
+
+def _is_noncharacter(ch: str) -> bool:
+    """U+FDD0..U+FDEF and the last two code points of every plane (U+FFFE, U+FFFF ...)."""
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
+def _joinable(ch: str) -> bool:
+    """True for a character a joiner may stand beside: visible, not a space or a joiner."""
+    return not ch.isspace() and ch not in (_ZWJ, _ZWNJ) and unicodedata.category(ch) != "Cf"
 
 
 def mask_email(email: str) -> str:
@@ -123,18 +172,25 @@ def rate_limit_identity(ip_address: str | None) -> str:
 
 
 def report_network(ip_address: str | None) -> str:
-    """The network a reader's report comes from: an IPv4 /24 or an IPv6 /64, in CIDR form.
+    """The network a reader's report comes from: an IPv4 /24 or an IPv6 /48, in CIDR form.
 
-    ``198.51.100.7`` gives ``198.51.100.0/24``, ``2001:db8::1`` gives ``2001:db8::/64``.
+    ``198.51.100.7`` gives ``198.51.100.0/24``, ``2001:db8:1:2::1`` gives ``2001:db8:1::/48``.
     Cookie jars cost nothing and a person easily holds several addresses of one network (a
     router that changes address, a phone and a laptop on one Wi-Fi, a small server block),
-    so reports count these networks, not browsers or single addresses. "" for no address.
+    so reports count these networks, not browsers or single addresses; one person may get a
+    whole IPv6 /48 for free. "" for no address.
     """
     canonical = canonical_ip(ip_address)
     if not canonical:
         return ""
-    prefix = IPV6_LIMIT_PREFIX if ":" in canonical else REPORT_IPV4_PREFIX
+    prefix = REPORT_IPV6_PREFIX if ":" in canonical else REPORT_IPV4_PREFIX
     return str(ipaddress.ip_network(f"{canonical}/{prefix}", strict=False))
+
+
+def login_limit_identity(request) -> str:
+    """What login throttling counts a visitor as (``AXES_CLIENT_IP_CALLABLE``): their address
+    as every other limit reads it, an IPv6 visitor as their /64 (``rate_limit_identity``)."""
+    return rate_limit_identity(client_ip(request))
 
 
 def keyed_digest(purpose: str, value: str) -> str:

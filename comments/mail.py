@@ -23,6 +23,16 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def isolated(name: str) -> str:
+    """``name`` between FIRST STRONG ISOLATE (U+2068) and POP DIRECTIONAL ISOLATE (U+2069).
+
+    Plain text has no ``<bdi>``: these two invisible characters keep a right-to-left name
+    (Hebrew, Arabic) from reordering the words around it in a subject or a sentence, and
+    the sentence's own direction from reordering the name.
+    """
+    return f"\u2068{name}\u2069"
+
+
 def duration_text(seconds) -> str:
     """A duration in words ("14 days", "1 hour"); None is a browser-session cookie's."""
     if seconds is None:
@@ -81,23 +91,31 @@ def unsubscribe_headers(unsubscribe_url: str) -> dict:
 
 
 def moderator_emails() -> list[str]:
-    """Who hears of held comments: normalised addresses, each once.
+    """Who hears of held comments: normalised addresses, each once, in a stable order.
 
-    ``COMMENTS_MODERATOR_EMAILS`` first, then the active members of the Moderators group
-    (superusers outside the group are not included: being an admin is not volunteering to
-    moderate).
+    ``COMMENTS_MODERATOR_EMAILS`` first, then the active members of the Moderators group.
+    While that names nobody (a new site: the admin ``make superuser`` made, no moderators
+    yet), the active superusers hear instead, as WordPress mails the site's admin, so a held
+    comment never waits unheard. Once the site has a moderator, superusers outside the group
+    are not included: being an admin is not volunteering to moderate.
     """
     user_model = get_user_model()
     email_field = user_model.get_email_field_name()
-    members = (
-        user_model._default_manager.filter(is_active=True, groups__name=MODERATORS_GROUP)
-        .exclude(**{email_field: ""})
-        .order_by("pk")
-        .values_list(email_field, flat=True)
+    users = user_model._default_manager.filter(is_active=True).exclude(**{email_field: ""})
+
+    def addresses(emails) -> list[str]:
+        seen: dict[str, None] = {}
+        for email in emails:
+            address = normalize_email(email or "")
+            if address:
+                seen.setdefault(address, None)
+        return list(seen)
+
+    members = users.filter(groups__name=MODERATORS_GROUP).order_by("pk")
+    moderators = addresses(
+        [*settings.COMMENTS_MODERATOR_EMAILS, *members.values_list(email_field, flat=True)]
     )
-    seen: dict[str, None] = {}
-    for email in [*settings.COMMENTS_MODERATOR_EMAILS, *members]:
-        address = normalize_email(email or "")
-        if address:
-            seen.setdefault(address, None)
-    return list(seen)
+    if moderators:
+        return moderators
+    admins = users.filter(is_superuser=True).order_by("pk")
+    return addresses(admins.values_list(email_field, flat=True))

@@ -57,7 +57,7 @@ DATA_LINK_REQUESTS = (
 COMMENTER_CONFIRMATIONS = (
     Rule("commenter-confirm-email", by="email", period=24 * 60 * 60, gap=True),
 )
-# Reports from one network (IPv4 /24, IPv6 /64): plenty for a reader, too few to flood the queue.
+# Reports from one network (IPv4 /24, IPv6 /48): plenty for a reader, too few to flood the queue.
 REPORTS = (Rule("report-network", by="network", limit=10, period=60 * 60),)
 
 
@@ -70,19 +70,23 @@ class RateLimited(Exception):
 
 
 def check(rules: Iterable[Rule], *, ip_address: str | None = None, email: str = "") -> None:
-    """Count one event under every rule; raise RateLimited if any rule is over its limit.
+    """Count one event under each rule in turn; raise RateLimited at the first over its limit.
 
-    Every rule is counted each time, so no limit can be dodged by tripping another. A rule
-    whose identity is missing (no IP address, no email) is not counted.
+    A request that is let through has been counted under every rule, so no limit can be
+    dodged by tripping another; a refused one is not counted under the rules after the one
+    that refused it, so a flood of refused requests (new addresses from one IP) adds no
+    counters to the shared cache. A rule whose identity is missing (no email; no IP address,
+    as for a moderator's reply) is not counted, except reports: a report without an address
+    counts as one shared "unknown" network.
     """
     identities = {
         "ip": rate_limit_identity(ip_address),
         "email": normalize_email(email),
-        "network": report_network(ip_address),
+        "network": report_network(ip_address) or "unknown",
     }
-    waits = [_count(rule, identities[rule.by]) for rule in rules]
-    if any(waits):
-        raise RateLimited(max(wait for wait in waits if wait))
+    for rule in rules:
+        if wait := _count(rule, identities[rule.by]):
+            raise RateLimited(wait)
 
 
 def _key(scope: str, identity: str, suffix: str) -> str:

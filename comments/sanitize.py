@@ -9,13 +9,26 @@ into the HTML stored in ``Comment.body_html``, which templates output unescaped:
 * Newlines become paragraphs: a blank line starts a new ``<p>``, a single newline is a
   ``<br>`` (a simple wpautop). ``<p>`` and ``<br>`` appear only where we put them and carry
   no attributes; a commenter who types ``<p>`` sees it as text.
+* What is typed as text is shown as typed: ``write &amp;lt; here`` shows as typed, not as
+  ``write < here``, and ``AT&amp;amp;T`` not as ``AT&T``. An ``&`` in text never starts an
+  entity (it is stored as ``&amp;``, which the page decodes once); entities keep their HTML
+  meaning only in the attributes of allowlisted tags, which are markup.
 * Bare ``http(s)://`` and ``www.`` URLs become links, except inside ``<a>`` and ``<code>``.
+  A link ends before the punctuation people put after or around an address (``LINK_END``):
+  a trailing ``. , ; : ! ? ' *``, a closing ``) ] }`` that has no partner inside the URL
+  (so ``https://en.wikipedia.org/wiki/Sciatica_(disorder)`` is linked whole), and it never
+  holds a typographic quote, guillemet or CJK/full-width bracket or punctuation
+  (``“ ” « » 「 」 。``, full-width parentheses), which a copied address never holds
+  (browsers percent-encode them). ``[https://example.org/]`` links
+  ``https://example.org/``; the brackets stay text.
 * Every link gets ``rel="nofollow ugc"`` (commenters cannot set ``rel`` or ``target``)
   and its ``href`` must start with ``http://``, ``https://`` or ``mailto:``. A link
   with any other href (``javascript:``, relative, ``//host`` ...) loses it, and an ``<a>``
   without an href is unwrapped, leaving its text. ``cite`` must be ``http(s)://``.
-* Control characters (except newline and tab) are removed, line endings normalised to
-  ``\\n`` and lone surrogates replaced with U+FFFD, so any ``str`` is accepted.
+* Control characters (except newline and tab) and Unicode noncharacters (U+FFFE, U+FFFF,
+  U+FDD0..U+FDEF, the last two of every plane) are removed, line endings normalised to
+  ``\\n`` and lone surrogates replaced with U+FFFD, so any ``str`` is accepted and the
+  result is legal XML 1.0 text (``UNUSABLE_CHARACTERS``; feeds hold ``body_html``).
 * Markup nested deeper than ``MAX_NESTING`` is not parsed at all: the whole comment is
   shown as text. html5lib's cost grows quadratically with depth (10,000 nested ``<b>``
   take most of a second, 50,000 over ten), and no real comment needs more than a few.
@@ -23,15 +36,22 @@ into the HTML stored in ``Comment.body_html``, which templates output unescaped:
 Parsing, allowlisting, linkifying and serialising happen in one bleach ``Cleaner`` pass.
 """
 
-import html
 import re
 import threading
 from collections import Counter
 from functools import partial
 
-from bleach.html5lib_shim import Filter
+from bleach.html5lib_shim import (
+    TAG_TOKEN_TYPE_CHARACTERS,
+    BleachHTMLParser,
+    BleachHTMLTokenizer,
+    Filter,
+    ReparseException,
+)
 from bleach.linkifier import LinkifyFilter
 from bleach.sanitizer import Cleaner
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.functional import Promise
 
 ALLOWED_TAGS = frozenset(
     {
@@ -63,13 +83,37 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc"
 MAX_NESTING = 100
 
+# Unicode's 66 noncharacters: U+FDD0..U+FDEF and the last two code points of every plane.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)
+)
+# Code points no text we keep may hold: C0 controls but tab, newline and CR; DEL and the C1
+# controls; lone surrogates; the noncharacters. XML 1.0 forbids the C0 controls, surrogates,
+# U+FFFE and U+FFFF (a feed holding one is not well-formed) and discourages the rest; nobody
+# types one on purpose. The comment form refuses them, the sanitizer and the name cleaning
+# drop them, and the feeds (``XmlTextFeedMixin``) drop them as the last guard.
+UNUSABLE_CHARACTERS = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]"
+)
+
 _SAFE_HREF_RE = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
 _SAFE_CITE_RE = re.compile(r"https?://", re.IGNORECASE)
-# A bare URL: explicit http(s) scheme or a www. host, not ending in sentence punctuation
-# (bleach itself trims a trailing "." "," and unbalanced ")").
-_BARE_URL_RE = re.compile(r"""\b(?:https?://|www\.)[^\s<>"'`]*[^\s<>"'`!?:;]""", re.IGNORECASE)
-_CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What a bare URL never holds: white space, < > " `, typographic quotes and guillemets, CJK
+# and full-width brackets and punctuation (U+3000..U+303F, full-width ASCII punctuation),
+# and U+FFFF (the stand-in for "<" in text shown whole as text, see sanitize_comment).
+_NOT_IN_URL = (
+    '\\s<>"`\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u2018\u2019\u201a\u201b'
+    "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\uffff"
+)
+# A bare URL: an http(s) scheme or a www. host, then a letter, digit or "[" (an IPv6 host).
+# Punctuation at its end is trimmed by _trim_url.
+_BARE_URL_RE = re.compile(rf"\b(?:https?://|www\.)(?=[\w\[])[^{_NOT_IN_URL}]+", re.IGNORECASE)
+# Trimmed from the end of a bare URL: sentence punctuation, quotes, emphasis.
+LINK_END = frozenset(".,;:!?'*")
+# A closing bracket ends a bare URL unless it closes one opened inside it.
+_CLOSING = {")": "(", "]": "[", "}": "{"}
 _SURROGATES_RE = re.compile(r"[\ud800-\udfff]")
+_LT_STAND_IN = "\uffff"  # a noncharacter: never in the text once UNUSABLE_CHARACTERS are gone
 _ALLOWED_TAG_RE = re.compile(rf"<(/?)({'|'.join(ALLOWED_TAGS)})(?=[\s/>])", re.IGNORECASE)
 _BLANK_LINES_RE = re.compile(r"\n[ \t]*\n\s*")
 
@@ -77,10 +121,16 @@ _BLANK_LINES_RE = re.compile(r"\n[ \t]*\n\s*")
 def sanitize_comment(text: str) -> str:
     """Return the safe HTML to store for a comment the reader typed as ``text``."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL_CHARS_RE.sub("", _SURROGATES_RE.sub("\ufffd", text))
+    text = UNUSABLE_CHARACTERS.sub("", _SURROGATES_RE.sub("\ufffd", text))
     if _nesting_depth(text) > MAX_NESTING:
-        text = html.escape(text, quote=False)
+        # Shown whole as text: "<" starts no tag. ("&" in text is text anyway.)
+        return _cleaner().clean(text.replace("<", _LT_STAND_IN)).replace(_LT_STAND_IN, "&lt;")
     return _cleaner().clean(text)
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the code points XML 1.0 cannot hold (``UNUSABLE_CHARACTERS``)."""
+    return UNUSABLE_CHARACTERS.sub("", text)
 
 
 def _nesting_depth(text):
@@ -112,12 +162,76 @@ def _link_policy(attrs, new=False):
     """Linkify callback, run for typed and new links: safe href, rel="nofollow ugc"."""
     href = attrs.get((None, "href"), "")
     attrs = {key: attrs[key] for key in ((None, "title"), "_text") if key in attrs}
+    if new:
+        # A bare URL's href is text as typed; the serializer reads an attribute's "&" as
+        # the start of an entity (as typed markup means it), so its "&" are escaped here.
+        href = href.replace("&", "&amp;")
     if scheme := _SAFE_HREF_RE.match(href):
         attrs[(None, "href")] = scheme.group().lower() + href[scheme.end() :]
         attrs[(None, "rel")] = LINK_REL
     # Without an href the <a> is left bare, and _ParagraphFilter unwraps it. (Returning None
     # would make bleach flatten the link text, dropping entities such as &lt;.)
     return attrs
+
+
+def _trim_url(url: str) -> str:
+    """``url`` without the punctuation after it: ``LINK_END``, and closing brackets that close
+    nothing opened inside the URL (``https://x.org/a_(b))`` keeps one ``)``)."""
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        if last in LINK_END or (
+            last in _CLOSING and url.count(last, 0, end) > url.count(_CLOSING[last], 0, end)
+        ):
+            end -= 1
+        else:
+            break
+    return url[:end]
+
+
+class _TextAsTypedTokenizer(BleachHTMLTokenizer):
+    """Text tokens with every ``&`` escaped as ``&amp;``.
+
+    bleach reads ``&name;`` in text as an entity (and its linkifier reads ``&amp;`` once
+    more, decoding ``&amp;lt;`` to ``<``). Escaping each ``&`` of the text here, before
+    bleach's sanitizer reads ``&amp;`` back as ``&``, leaves the characters as typed. Tag
+    attributes are markup and keep HTML's meaning.
+    """
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] == TAG_TOKEN_TYPE_CHARACTERS and "&" in token["data"]:
+                token = {**token, "data": token["data"].replace("&", "&amp;")}
+            yield token
+
+
+class _TextAsTypedParser(BleachHTMLParser):
+    """bleach's parser with _TextAsTypedTokenizer (bleach 6's ``_parse``, tokenizer swapped)."""
+
+    def _parse(self, stream, innerHTML=False, container="div", scripting=True, **kwargs):
+        self.innerHTMLMode = innerHTML
+        self.container = container
+        self.scripting = scripting
+        self.tokenizer = _TextAsTypedTokenizer(
+            stream=stream, consume_entities=self.consume_entities, parser=self, **kwargs
+        )
+        self.reset()
+        try:
+            self.mainLoop()
+        except ReparseException:
+            self.reset()
+            self.mainLoop()
+
+
+class _LinkifyFilter(LinkifyFilter):
+    """bleach's linkifier, reading text as text and ending links before punctuation."""
+
+    def extract_entities(self, token):
+        yield token  # text holds the characters as typed: no entities to find
+
+    def strip_non_url_bits(self, fragment):
+        url = _trim_url(fragment)
+        return url, "", fragment[len(url) :]
 
 
 class _ParagraphFilter(Filter):
@@ -204,7 +318,7 @@ def _br():
 
 
 def _make_cleaner():
-    return Cleaner(
+    cleaner = Cleaner(
         tags=ALLOWED_TAGS,
         attributes=_allow_attribute,
         protocols=ALLOWED_PROTOCOLS,
@@ -213,11 +327,15 @@ def _make_cleaner():
         filters=[
             # Not "a" in skip_tags: that would also skip running _link_policy on typed links.
             partial(
-                LinkifyFilter, callbacks=[_link_policy], skip_tags={"code"}, url_re=_BARE_URL_RE
+                _LinkifyFilter, callbacks=[_link_policy], skip_tags={"code"}, url_re=_BARE_URL_RE
             ),
             _ParagraphFilter,
         ],
     )
+    cleaner.parser = _TextAsTypedParser(
+        tags=cleaner.tags, strip=False, consume_entities=False, namespaceHTMLElements=False
+    )
+    return cleaner
 
 
 # A Cleaner is reused across calls, but its parser keeps state, so each thread gets its own.
@@ -228,3 +346,42 @@ def _cleaner():
     if not hasattr(_local, "cleaner"):
         _local.cleaner = _make_cleaner()
     return _local.cleaner
+
+
+# Feeds ----------------------------------------------------------------------------------------
+
+
+def _xml_value(value):
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_value(item) for item in value)
+    return value
+
+
+class XmlTextFeedMixin:
+    """A feed generator that writes only text XML 1.0 can hold: every feed's last guard.
+
+    Every string given for the feed or an item (titles, descriptions, author names, links,
+    categories) loses its ``UNUSABLE_CHARACTERS`` (``xml_text``), whoever stored it and
+    whenever: a comment stored before the form refused them, an article title typed in the
+    admin. Without this Django answers 200 with XML no parser reads (U+FFFF), or a 500 (C0).
+    """
+
+    def __init__(self, *args, **kwargs):
+        args = [_xml_value(value) for value in args]
+        super().__init__(*args, **{key: _xml_value(value) for key, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        args = [_xml_value(value) for value in args]
+        super().add_item(*args, **{key: _xml_value(value) for key, value in kwargs.items()})
+
+
+class XmlTextRssFeed(XmlTextFeedMixin, Rss201rev2Feed):
+    """RSS 2.0 that is well-formed for any text (``XmlTextFeedMixin``)."""
+
+
+class XmlTextAtomFeed(XmlTextFeedMixin, Atom1Feed):
+    """Atom 1.0 that is well-formed for any text (``XmlTextFeedMixin``)."""

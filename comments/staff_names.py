@@ -112,13 +112,34 @@ STAFF_WORDS = frozenset(
 )
 # Digits and symbols typed as letters, read after the confusables (which make 0 an "o" and
 # 1 an "l" already).
-_TYPED_AS_LETTERS = str.maketrans({"3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
-_SMALL_CAPITAL = re.compile(r"^LATIN LETTER SMALL CAPITAL ([A-Z])$")
+_TYPED_AS_LETTERS = str.maketrans(
+    {"3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"}
+)
+# A character whose Unicode name says it is a Latin letter in some dress: small capitals,
+# squared, negative squared, circled, parenthesised ("NEGATIVE SQUARED LATIN CAPITAL LETTER M").
+_SMALL_CAPITAL = re.compile(r"\bLATIN (?:CAPITAL |SMALL )?LETTER (?:SMALL CAPITAL )?([A-Z])$")
+# Code points drawn as nothing (Unicode's Default_Ignorable_Code_Point, and the Hangul and
+# Braille blanks, which are letters or symbols that show as empty space): a name may hide them
+# inside a word ("Mod\u3164erator").
+_INVISIBLE = frozenset(
+    [
+        *(0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFEFF, 0xFFA0),
+        *range(0x180B, 0x1810),
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2070),
+        *range(0xFE00, 0xFE10),
+        *range(0x1BCA0, 0x1BCA4),
+        *range(0x1D173, 0x1D17B),
+        *range(0xE0000, 0xE1000),
+    ]
+)
 
 
 def _clean(chars: str) -> str:
-    """A data entry without the direction marks the package keeps around Arabic letters."""
-    return "".join(ch for ch in chars if unicodedata.category(ch) != "Cf")
+    """A data entry without the direction marks the package keeps around Arabic letters, and
+    without combining marks (Cherokee "Ꮎ" is listed as "O" with an overlay: it reads "o")."""
+    return "".join(ch for ch in chars if unicodedata.category(ch) not in ("Cf", "Mn", "Me"))
 
 
 @functools.cache
@@ -175,14 +196,16 @@ def _class_letter(members: list[str]) -> str:
         if candidates:
             return candidates[0].lower()
     for ch in members:
-        if match := _SMALL_CAPITAL.match(unicodedata.name(ch, "")):
+        if match := _SMALL_CAPITAL.search(unicodedata.name(ch, "")):
             return match.group(1).lower()
     return ""
 
 
 def _read(ch: str, reads_as: dict[str, str]) -> str:
+    if ord(ch) in _INVISIBLE:
+        return ""
     ch = reads_as.get(ch, ch)
-    if len(ch) == 1 and (match := _SMALL_CAPITAL.match(unicodedata.name(ch, ""))):
+    if len(ch) == 1 and (match := _SMALL_CAPITAL.search(unicodedata.name(ch, ""))):
         ch = match.group(1)
     out = []
     for part in unicodedata.normalize("NFKD", ch):

@@ -119,7 +119,7 @@ def _send_moderator_mail(email: str, comments: list[Comment], total: int) -> Non
     items = [
         {
             "article_title": comment.article.title,
-            "author_name": comment.author_name,
+            "author_name": mail.isolated(comment.author_name),
             "author_email": comment.author_email,
             "reasons": "; ".join(
                 mail.one_line(reason.get("message") or reason.get("code", ""))
@@ -249,10 +249,10 @@ def notify_reply(comment_pk: int) -> bool:
         mail.send(
             to=subscriber.email,
             subject=_("%(name)s replied to your comment on “%(title)s”")
-            % {"name": reply.author_name, "title": reply.article.title},
+            % {"name": mail.isolated(reply.author_name), "title": reply.article.title},
             template="emails/reply_published.txt",
             context={
-                "reply_author": reply.author_name,
+                "reply_author": mail.isolated(reply.author_name),
                 "by_moderator": reply.by_moderator,
                 "article_title": reply.article.title,
                 "reply_text": reply.body,

@@ -4,8 +4,11 @@ Run with ``manage.py check --deploy`` (``make check``, and so ``make test``, run
 production settings).
 """
 
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 # Cache backends that the app processes (and the task worker) would not share, with why that
 # matters here: the rate limits, the data-link hand-off and the shared pages live in the cache.
@@ -40,5 +43,88 @@ def check_shared_cache(app_configs, **kwargs) -> list[Error]:
                 "`manage.py createcachetable` (the database cache)."
             ),
             id="config.E001",
+        )
+    ]
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@register(deploy=True)
+def check_mail_identity(app_configs, **kwargs) -> list[Warning]:
+    """Warnings when production mail would come from, or link to, a developer's machine.
+
+    config.W001: ``DEFAULT_FROM_EMAIL`` is Django's ``webmaster@localhost`` (or any address at
+    a host without a dot), which receiving servers reject or file as spam. config.W002:
+    ``SITE_URL`` names this machine (the ``http://127.0.0.1:8000`` default), so every confirm,
+    unsubscribe and data-access link in mail leads nowhere. Silent with DEBUG on or with
+    ``DJANGO_LOCAL_HTTP`` (production tried on this machine, where both are right).
+    """
+    if settings.DEBUG or getattr(settings, "LOCAL_HTTP", False):
+        return []
+    warnings = []
+    _name, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    domain = sender.rpartition("@")[2].lower()
+    if not domain or domain == "localhost" or "." not in domain:
+        warnings.append(
+            Warning(
+                f"Mail to commenters and moderators is sent from {settings.DEFAULT_FROM_EMAIL!r}, "
+                "an address other mail servers reject or treat as spam.",
+                hint="Set DEFAULT_FROM_EMAIL to an address at the site's domain, "
+                "e.g. DEFAULT_FROM_EMAIL=news@news.example.org.",
+                id="config.W001",
+            )
+        )
+    host = (urlsplit(settings.SITE_URL).hostname or "").lower()
+    if not host or host in LOOPBACK_HOSTS:
+        warnings.append(
+            Warning(
+                f"SITE_URL is {settings.SITE_URL!r}: links in mail (confirm, unsubscribe, "
+                "data access) would point at this machine, not at the public site.",
+                hint="Set SITE_URL to the site's public address, e.g. "
+                "SITE_URL=https://news.example.org.",
+                id="config.W002",
+            )
+        )
+    return warnings
+
+
+@register(Tags.security, deploy=True)
+def check_local_http(app_configs, **kwargs) -> list[Warning]:
+    """config.W003 while ``DJANGO_LOCAL_HTTP`` serves production settings over plain http."""
+    if settings.DEBUG or not getattr(settings, "LOCAL_HTTP", False):
+        return []
+    return [
+        Warning(
+            "DJANGO_LOCAL_HTTP is on: plain http, no HSTS, cookies without Secure and mail "
+            "printed to the console. It is for trying the site on this machine only.",
+            hint="Leave DJANGO_LOCAL_HTTP unset on a public server.",
+            id="config.W003",
+        )
+    ]
+
+
+@register(deploy=True)
+def check_task_worker(app_configs, **kwargs) -> list[Warning]:
+    """config.W004 when production runs its tasks inside the requests that queue them.
+
+    With the immediate backend a post from a known address sends its "confirm it's you" mail
+    before answering, and the data-request page's after-answer work holds the worker: both
+    take measurably longer for an address that has data here, which tells a stranger so, and
+    a slow mail server slows the page. ``DJANGO_TASKS_BACKEND=database`` with ``db_worker``
+    sends mail outside every request. Silent with DEBUG on or ``DJANGO_LOCAL_HTTP``.
+    """
+    if settings.DEBUG or getattr(settings, "LOCAL_HTTP", False):
+        return []
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    if not backend.endswith("ImmediateBackend"):
+        return []
+    return [
+        Warning(
+            "Tasks (all mail) run inside the web requests that queue them.",
+            hint="Set DJANGO_TASKS_BACKEND=database and run `manage.py db_worker` beside the "
+            "site: mail then never slows a page or tells by its timing whether an address "
+            "has commented here.",
+            id="config.W004",
         )
     ]

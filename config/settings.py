@@ -42,7 +42,17 @@ if not SECRET_KEY:
     # Only ever used with DEBUG on, on a developer's machine.
     SECRET_KEY = "django-insecure-local-development-key-not-for-production"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", LOCAL_HOSTS)
+# Production settings tried on this machine over plain http (`make serve-local`): no https
+# redirect, no HSTS, cookies without Secure, mail printed to the console. Only for local hosts;
+# `check --deploy` warns while it is on.
+LOCAL_HTTP = not DEBUG and env_bool("DJANGO_LOCAL_HTTP", False)
+if LOCAL_HTTP and not set(ALLOWED_HOSTS) <= set(LOCAL_HOSTS):
+    raise ImproperlyConfigured(
+        "DJANGO_LOCAL_HTTP=1 is for trying the site on this machine only: "
+        "DJANGO_ALLOWED_HOSTS may then name only 127.0.0.1, localhost and [::1]."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -142,8 +152,10 @@ elif CACHE_BACKEND_NAME == "database":
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "django_cache",
             # Django's default (300) would cull live rate-limit counts on any busy site. Only
-            # real pages are cached (a few per article each minute), so this is room enough.
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
+            # real pages are cached (a few per article each minute), and a refused request
+            # adds no counters (comments/ratelimit.py); every write counts the table, so the
+            # room stays moderate. Redis is the better home for counts on a large site.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
 elif CACHE_BACKEND_NAME == "locmem":
@@ -161,7 +173,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("DJANGO_LOGIN_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "comments.identity.client_ip"
+AXES_CLIENT_IP_CALLABLE = "comments.identity.login_limit_identity"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -243,7 +255,7 @@ if EMAIL_HOST:
             },
         }
     }
-elif DEBUG:
+elif DEBUG or LOCAL_HTTP:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
     # Production without EMAIL_HOST: the local mail server, as Django has always defaulted.
@@ -285,19 +297,31 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = not LOCAL_HTTP and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_SECONDS = (
+        0 if LOCAL_HTTP else env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    )
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = not LOCAL_HTTP
+    CSRF_COOKIE_SECURE = not LOCAL_HTTP
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Django's own "django" logger has a console handler of its own (with DEBUG on) and also
+    # passes its lines up to the root: every task and request warning printed twice. Through
+    # the root only, once. (django.server keeps its own handler and does not propagate.)
+    "loggers": {
+        "django": {
+            "handlers": [],
+            "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+            "propagate": True,
+        }
+    },
 }
 
 # The site, as readers see it.

@@ -112,3 +112,32 @@ def comment_data() -> dict:
         "url": "",
         "issued": issue_timestamp(),
     }
+
+
+# Production settings for `manage.py` run in a subprocess (deploy checks, settings at start-up).
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x7Qk2" * 10,
+    "DJANGO_ALLOWED_HOSTS": "news.example.org",
+    "DEFAULT_FROM_EMAIL": "news@news.example.org",
+    "SITE_URL": "https://news.example.org",
+    "DJANGO_CACHE": "database",
+    "DJANGO_TASKS_BACKEND": "database",
+    "PATH": "/usr/bin:/bin",
+}
+
+
+def manage(*args: str, env: dict | None = None, **changes: str | None):
+    """Run ``manage.py`` with ``env`` (the production settings unless given), changed by
+    ``changes`` (None removes a variable); returns the completed process."""
+    import subprocess
+    import sys
+
+    merged = {**(PRODUCTION_ENV if env is None else env), **changes}
+    return subprocess.run(  # noqa: S603 (the test's own arguments)
+        [sys.executable, "manage.py", *args],
+        env={key: value for key, value in merged.items() if value is not None},
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -6,29 +6,12 @@ fails on the local-memory cache with DEBUG off, and production picks a shared on
 """
 
 import subprocess
-import sys
 
 import pytest
 from django.test import override_settings
 
 from config.checks import check_shared_cache
-
-PRODUCTION = {
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x7Qk2" * 10,
-    "DJANGO_ALLOWED_HOSTS": "news.example.org",
-    "PATH": "/usr/bin:/bin",
-}
-
-
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 (the test's own arguments)
-        [sys.executable, "manage.py", *args],
-        env={**PRODUCTION, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+from tests.conftest import manage
 
 
 def deploy_check(**env: str) -> subprocess.CompletedProcess:
@@ -98,3 +81,10 @@ def test_a_developer_machine_may_keep_its_cache_in_memory():
     locmem = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     with override_settings(DEBUG=True, CACHES=locmem):
         assert check_shared_cache(None) == []
+
+
+def test_production_that_runs_tasks_inside_requests_is_warned():
+    result = deploy_check(DJANGO_TASKS_BACKEND="immediate")
+
+    assert result.returncode != 0
+    assert "config.W004" in result.stderr

@@ -1,13 +1,11 @@
 """Headers and markup that keep the pages safe in every browser."""
 
 import re
-import subprocess
-import sys
 
 import pytest
 from django.test import Client
 
-from tests.conftest import make_article, make_comment
+from tests.conftest import make_article, make_comment, manage
 
 pytestmark = pytest.mark.django_db
 
@@ -63,32 +61,14 @@ def test_a_reader_gets_no_cookie_at_all(client, article):
 
 
 def test_production_settings_pass_the_deployment_checklist():
-    env = {
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x7Qk2" * 10,
-        "DJANGO_ALLOWED_HOSTS": "news.example.org",
-        "PATH": "/usr/bin:/bin",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        env={"DJANGO_DEBUG": "0", "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = manage("check", env={"DJANGO_DEBUG": "0", "PATH": "/usr/bin:/bin"})
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr

@@ -221,7 +221,7 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
         # body_html was sanitized by comments.sanitize when it was saved: an allowlist of tags,
         # no attributes that could carry script or style, so it is safe to show as HTML.
         return format_html(
-            '<div class="comment-content">{}</div>',
+            '<div class="comment-content" dir="auto">{}</div>',
             mark_safe(comment.body_html),  # noqa: S308
         )
 

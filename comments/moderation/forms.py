@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..identity import canonical_ip, rate_limit_identity, report_network
 from ..models import Ban
 
 
@@ -32,7 +33,32 @@ class ModeratorReplyForm(forms.Form):
     body = CommentTextField(label=_("Reply as moderator"))
 
 
+def ban_targets(comment) -> dict[str, str]:
+    """What a ban from this comment can name: ``{kind: value}`` in ``Ban.Kind`` order.
+
+    The author's email (unless anonymised), the comment's IP address and its network unless
+    the IP was purged: for IPv4 the /24 reports count (``identity.report_network``), for IPv6
+    the /64 one subscriber holds, as posting limits count it
+    (``identity.rate_limit_identity``). ``{}`` when the comment names no one.
+    """
+    targets = {}
+    if comment.author_email:
+        targets[Ban.Kind.EMAIL] = comment.author_email
+    if ip := canonical_ip(comment.ip_address):
+        targets[Ban.Kind.IP] = ip
+        targets[Ban.Kind.NETWORK] = rate_limit_identity(ip) if ":" in ip else report_network(ip)
+    return targets
+
+
 class BanForm(forms.Form):
+    """A ban: of any email, IP or network (the bans page), or of one comment's (``comment``).
+
+    Bound to a comment, the form asks only which of the comment's own email, IP address or
+    network to ban (``ban_targets``), as radio buttons each naming its value; the value is
+    taken from the comment, never from the request, so no script is needed to fill it in.
+    ``cleaned_data`` has ``kind`` and ``value`` either way.
+    """
+
     kind = forms.ChoiceField(label=_("Ban"), choices=Ban.Kind.choices)
     value = forms.CharField(
         label=_("Email, IP address or network"),
@@ -50,10 +76,55 @@ class BanForm(forms.Form):
         label=_("Also remove this email's comments"), required=False
     )
 
+    def __init__(self, *args, comment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = ban_targets(comment) if comment is not None else None
+        if self.targets is None:
+            return
+        labels = {
+            Ban.Kind.EMAIL: _("Email %(value)s"),
+            Ban.Kind.IP: _("IP address %(value)s"),
+            Ban.Kind.NETWORK: _("Network %(value)s"),
+        }
+        self.fields["kind"] = forms.ChoiceField(
+            label=_("What to ban"),
+            choices=[(kind, labels[kind] % {"value": v}) for kind, v in self.targets.items()],
+            widget=forms.RadioSelect,
+            help_text=_(
+                "The network is the comment's IPv4 /24 or IPv6 /64; ban any other address or "
+                "network on the Bans page."
+            )
+            if Ban.Kind.NETWORK in self.targets
+            else _("This comment's IP address was cleared; only its email can be banned."),
+        )
+        del self.fields["value"]
+        if Ban.Kind.EMAIL in self.targets:
+            self.fields["remove_comments"].label = _(
+                "Also remove this email's comments (email bans only)"
+            )
+        else:
+            del self.fields["remove_comments"]
+
     @classmethod
     def for_comment(cls, comment) -> "BanForm":
-        """A ban of this comment's author's email, ready to fill in."""
-        return cls(initial={"kind": Ban.Kind.EMAIL, "value": comment.author_email})
+        """A ban of this comment's author: their email chosen, else the comment's IP address."""
+        form = cls(comment=comment)
+        if form.targets:
+            form.initial["kind"] = next(iter(form.targets))
+        return form
+
+    @property
+    def has_targets(self) -> bool:
+        """False for a comment form with nothing to ban (anonymised and IP purged)."""
+        return self.targets is None or bool(self.targets)
+
+    def clean(self):
+        data = super().clean()
+        if self.targets is not None:
+            if kind := data.get("kind"):
+                data["value"] = self.targets[kind]
+            data.setdefault("remove_comments", False)
+        return data
 
     def clean_expires_at(self):
         expires_at = self.cleaned_data["expires_at"]

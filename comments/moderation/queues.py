@@ -1,6 +1,7 @@
 """Reads for the moderation queue: which comments a tab holds, and what each row shows."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlencode
 
 from django.db.models import Q
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Article
 
 from ..identity import canonical_ip, normalize_email
-from ..models import Comment, Report
+from ..models import Comment, ModerationLog, Report
 from . import actions
 
 Status = Comment.Status
@@ -92,11 +93,106 @@ def tabs(filters: QueueFilters) -> list[dict]:
     ]
 
 
+Action = ModerationLog.Action
+# The log rows that change where a comment stands (edits, moves, replies and bans do not).
+DECISIONS = (
+    Action.APPROVE,
+    Action.SPAM,
+    Action.REMOVE,
+    Action.RESTORE,
+    Action.HIDE,
+    Action.DISMISS,
+)
+REPORTED = "reported"  # the hold reason's code when reader reports hid a comment
+VERBS = {
+    Action.APPROVE: _("Approved"),
+    Action.SPAM: _("Marked as spam"),
+    Action.REMOVE: _("Removed"),
+    Action.RESTORE: _("Restored"),
+    Action.HIDE: _("Hidden after reader reports"),
+    Action.DISMISS: _("Reports dismissed"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One change in where a comment stands: how it was posted, or a decision on it.
+
+    ``kind`` is "posted" (the checks held it or sent it to spam; ``reasons`` are theirs) or
+    a ``ModerationLog.Action`` in ``DECISIONS`` (``reasons`` is the log row's note, or for a
+    hide the reports' reason). ``status`` is the status it left the comment in, ``by`` the
+    moderator's username ("" for the site itself), ``at`` when.
+    """
+
+    kind: str
+    status: str
+    at: datetime
+    by: str = ""
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def holds(self) -> bool:
+        """True if ``reasons`` say why the comment was held or sent to spam."""
+        return self.kind in ("posted", Action.HIDE)
+
+    @property
+    def verb(self) -> str:
+        if self.kind != "posted":
+            return VERBS[self.kind]
+        return _("Sent to spam") if self.status == Status.SPAM else _("Held")
+
+    @property
+    def why(self) -> str:
+        """The heading of the reasons while they describe the comment now."""
+        if self.status == Status.SPAM:
+            return _("Why it went to spam:")
+        return _("Why it is held:")
+
+
+def standings(comment: Comment, decisions: list[ModerationLog]) -> list[Standing]:
+    """Where ``comment`` has stood, oldest first, from its ``DECISIONS`` log rows (in order).
+
+    The checks' reasons at posting come first (if any); a hide by reader reports carries the
+    reports' reason, so an old "first comment" reason is never told as the reason of now.
+    """
+    reasons = [r for r in comment.hold_reasons or [] if isinstance(r, dict)]
+    hides = [row for row in decisions if row.action == Action.HIDE]
+    reported = [r.get("message", "") for r in reasons if r.get("code") == REPORTED]
+    posted_reasons = [
+        r.get("message", "") for r in reasons if not (hides and r.get("code") == REPORTED)
+    ]
+    result = []
+    if posted_reasons:
+        posted = decisions[0].from_status if decisions else comment.status
+        result.append(
+            Standing(
+                kind="posted",
+                status=posted if posted == Status.SPAM else Status.PENDING,
+                at=comment.created_at,
+                reasons=tuple(posted_reasons),
+            )
+        )
+    for row in decisions:
+        note = row.note or (reported[-1] if row.action == Action.HIDE and reported else "")
+        result.append(
+            Standing(
+                kind=row.action,
+                status=row.to_status or comment.status,
+                at=row.created_at,
+                by=row.moderator.get_username() if row.moderator else "",
+                reasons=(note,) if note else (),
+            )
+        )
+    return result
+
+
 @dataclass
 class Row:
     comment: Comment
     history: dict = field(default_factory=dict)
     reports: list = field(default_factory=list)
+    # Where the comment has stood, oldest first (``standings``).
+    standings: list[Standing] = field(default_factory=list)
 
     @property
     def actions(self) -> list[actions.ModerationAction]:
@@ -108,19 +204,44 @@ class Row:
         """How many networks the open reports come from (several browsers on one count once)."""
         return len({report.source_key for report in self.reports})
 
+    @property
+    def current(self) -> Standing | None:
+        """What describes the comment now: the last decision on it, or why it is held or in
+        spam if no one has decided yet. None if nothing was held or decided (or if the last
+        record does not match its status: then all of it is history)."""
+        if self.standings and self.standings[-1].status == self.comment.status:
+            return self.standings[-1]
+        return None
+
+    @property
+    def earlier(self) -> list[Standing]:
+        """Where it stood before ``current``, newest first."""
+        past = self.standings[:-1] if self.current else self.standings
+        return past[::-1]
+
 
 def rows(comments: list[Comment]) -> list[Row]:
-    """Queue rows with the author's history and open reports: two queries for any page."""
+    """Queue rows with the author's history, open reports and where each comment has stood:
+    three queries for any page."""
     # Anonymised comments have no email; they share no history with each other.
     history = Comment.objects.history_by_author(c.author_email for c in comments)
+    ids = [c.pk for c in comments]
     reports: dict[int, list[Report]] = {}
-    for report in Report.objects.open().filter(comment__in=[c.pk for c in comments]):
+    for report in Report.objects.open().filter(comment__in=ids):
         reports.setdefault(report.comment_id, []).append(report)
+    decisions: dict[int, list[ModerationLog]] = {}
+    for row in (
+        ModerationLog.objects.filter(comment__in=ids, action__in=DECISIONS)
+        .select_related("moderator")
+        .order_by("created_at", "pk")
+    ):
+        decisions.setdefault(row.comment_id, []).append(row)
     return [
         Row(
             comment=c,
             history=history.get(c.author_email, {}),
             reports=reports.get(c.pk, []),
+            standings=standings(c, decisions.get(c.pk, [])),
         )
         for c in comments
     ]

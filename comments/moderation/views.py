@@ -149,7 +149,7 @@ def comment_reply(request, pk):
 
 def _ban_from_form(request, *, comment=None) -> Ban | None:
     """Make the ban the form describes, telling the moderator how it went."""
-    form = BanForm(request.POST)
+    form = BanForm(request.POST, comment=comment)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return None

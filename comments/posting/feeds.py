@@ -1,17 +1,22 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from articles.models import Article
 
 from ..models import Comment
+from ..sanitize import XmlTextAtomFeed, XmlTextRssFeed
 
 FEED_SIZE = 50
 
 
 class ArticleCommentsFeed(Feed):
-    """The newest approved comments on one article. Names only: never an email."""
+    """The newest approved comments on one article. Names only: never an email.
+
+    Well-formed XML for any text stored (``sanitize.XmlTextFeedMixin``).
+    """
+
+    feed_type = XmlTextRssFeed
 
     def get_object(self, request, slug):
         return get_object_or_404(Article.objects.published(), slug=slug)
@@ -53,7 +58,7 @@ class ArticleCommentsFeed(Feed):
 
 
 class ArticleCommentsAtomFeed(ArticleCommentsFeed):
-    feed_type = Atom1Feed
+    feed_type = XmlTextAtomFeed
 
     def subtitle(self, article):
         return self.description(article)

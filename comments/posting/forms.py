@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ..identity import clean_display_name, impersonates_staff
 from ..models import Report
+from ..sanitize import UNUSABLE_CHARACTERS
 
-# C0 controls (except tab and newline), DEL and C1 controls: never meaningful in a comment.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Controls (but tab and newline), noncharacters such as U+FFFF, lone surrogates: never
+# meaningful in a comment, and no feed could hold them (sanitize.UNUSABLE_CHARACTERS).
+CONTROL_CHARACTERS = UNUSABLE_CHARACTERS
 # A one-line field (name, email, website) has no use for line breaks either: in a name
 # or an email they are what a mail-header injection looks like.
-LINE_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+LINE_CONTROL_CHARACTERS = re.compile(f"{UNUSABLE_CHARACTERS.pattern}|[\n\r]")
 TEXT_FIELDS = ("comment", "name", "email", "url")
 TIMESTAMP_SALT = "comments.form.issued"
 
@@ -49,13 +51,13 @@ class CommentForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         error_messages={"required": _("Please write your comment.")},
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
     )
     name = forms.CharField(
         label=_("Name"),
         error_messages={"required": _("Please enter the name to show with your comment.")},
         max_length=settings.COMMENTS_NAME_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "dir": "auto"}),
     )
     email = forms.EmailField(
         label=_("Email"),
@@ -180,8 +182,9 @@ class CommentForm(forms.Form):
             self.add_error(
                 name,
                 _(
-                    "This field contained invisible control characters. We removed them; "
-                    "please check the text and post again."
+                    "This field contained invisible control characters or characters that "
+                    "cannot be shown (Unicode noncharacters such as U+FFFF). We removed "
+                    "them; please check the text and post again."
                 ),
             )
         return cleaned_data

@@ -230,16 +230,23 @@ class Confirmation:
 
 @transaction.atomic
 def commenter_confirm(*, token: str) -> Confirmation:
-    """Use a "confirm it's you" link (``signed_links.COMMENTER``) and publish the address's
-    comments held only as from a new browser.
+    """Use a "confirm it's you" link (``signed_links.COMMENTER``) and publish the one comment
+    it names, if it is held only as from a new browser.
 
-    Whoever presses the button reads the address's mail. A comment held for any other reason
-    as well stays held for the moderators. Each change is logged as the site's own approval
-    (no moderator); the link is used up in the same transaction. Raises
-    ``signed_links.InvalidLink`` for a link altered, expired, used, or whose comment is gone.
+    Whoever presses the button reads the address's mail, but saw only that comment on the
+    page: another comment held under the address may be someone else's, typed with this
+    address, so it stays for the moderators (and so does one held for any other reason as
+    well). The change is logged as the site's own approval (no moderator); the link is used
+    up in the same transaction. Raises ``signed_links.InvalidLink`` for a link altered,
+    expired, used, or whose comment is gone.
     """
-    email = signed_links.redeem(signed_links.COMMENTER, token).email
-    held = Comment.objects.by_author(email).filter(status=Status.PENDING).select_for_update()
+    target = signed_links.redeem(signed_links.COMMENTER, token)
+    email = target.email
+    held = (
+        Comment.objects.by_author(email)
+        .filter(status=Status.PENDING, pk=target.comment_id)
+        .select_for_update()
+    )
     confirmed = []
     for comment in held.order_by("pk"):
         codes = [reason.get("code") for reason in comment.hold_reasons if isinstance(reason, dict)]

@@ -80,6 +80,8 @@ class ThreadPage:
     number: int
     num_pages: int
     total: int  # public comments in the whole thread (a reader's own held ones not counted)
+    # This reader's own comments awaiting moderation in the whole thread (only they see them).
+    own_held: int = 0
 
     @property
     def has_previous(self) -> bool:
@@ -208,6 +210,7 @@ class ThreadPaginator:
             number=number,
             num_pages=self.num_pages,
             total=self._skeleton.public,
+            own_held=len(self._skeleton.visible) - self._skeleton.public,
         )
 
 

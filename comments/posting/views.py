@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from modern_csrf.decorators import csrf_protect as origin_protect
@@ -26,6 +27,12 @@ from ..ratelimit import RateLimited
 from . import services
 from .forms import CommentForm, ReportForm
 from .section import TEMPLATE, comment_location, page_context
+
+# Shown after a post with "Notify me of replies by email" ticked.
+NOTIFY_NOTICE = gettext_lazy(
+    "Check your inbox: we have sent a link to confirm reply notifications, unless this "
+    "address has confirmed them already."
+)
 
 
 def csrf_by_account(view):
@@ -91,10 +98,21 @@ def comment_post(request, slug):
             _add_errors(form, error)
         except RateLimited as limited:
             # A small page, not the whole thread: under a flood this answer must stay cheap.
+            # A reply says whom it answers, if readers can see that comment (one query).
+            reply_to = (
+                Comment.objects.answerable_on(article).filter(pk=data["parent"]).first()
+                if data["parent"]
+                else None
+            )
             response = render(
                 request,
                 "comments/slow_down.html",
-                {"article": article, "form": form, "retry_after": limited.retry_after},
+                {
+                    "article": article,
+                    "form": form,
+                    "retry_after": limited.retry_after,
+                    "reply_to": reply_to,
+                },
                 status=429,
             )
             response["Retry-After"] = str(limited.retry_after)
@@ -102,6 +120,10 @@ def comment_post(request, slug):
         else:
             if comment.awaiting_moderation:
                 remember_own_comment(request, comment.pk)
+            if data["notify_replies"]:
+                # The same words whether or not the address has confirmed already (or gets
+                # nothing, as spam): the page must not tell who is subscribed.
+                messages.info(request, NOTIFY_NOTICE)
             response = redirect(comment_location(request, comment) or article.get_absolute_url())
             if data["save_details"]:
                 remember_author(response, name=data["name"], email=data["email"], url=data["url"])

@@ -102,8 +102,3 @@ def inert_links(body_html: str) -> str:
 def public_name(user) -> str:
     """The name this staff member's replies appear under (``staff_public_name``)."""
     return staff_public_name(user)
-
-
-@register.filter
-def reason_messages(reasons) -> list[str]:
-    return [reason.get("message", "") for reason in reasons or [] if isinstance(reason, dict)]

@@ -124,7 +124,12 @@
       title.textContent = "Leave a Comment";
       return;
     }
-    title.appendChild(document.createTextNode("Leave a Reply to " + author + " "));
+    // The name in its own <bdi>, as the server writes it: a right-to-left name stays whole.
+    var name = document.createElement("bdi");
+    name.textContent = author;
+    title.appendChild(document.createTextNode("Leave a Reply to "));
+    title.appendChild(name);
+    title.appendChild(document.createTextNode(" "));
     var small = document.createElement("small");
     var cancel = document.createElement("a");
     cancel.className = "cancel-reply-link";

@@ -12,6 +12,20 @@
       });
     });
   }
+  // The comment page's ban form: "remove this email's comments" means nothing for an IP or
+  // network ban, so it is switched off while one of those is chosen (the server ignores it too).
+  const banForm = document.querySelector(".ban-form");
+  const removeBox = banForm && banForm.querySelector("input[name=remove_comments]");
+  if (removeBox) {
+    const syncRemoveBox = function () {
+      const chosen = banForm.querySelector("input[name=kind]:checked");
+      removeBox.disabled = !chosen || chosen.value !== "email";
+      if (removeBox.disabled) removeBox.checked = false;
+    };
+    banForm.addEventListener("change", syncRemoveBox);
+    syncRemoveBox();
+  }
+
   if (!rows.length) return;
 
   // After a shortcut acts on a comment the page loads again; the comment that takes its place

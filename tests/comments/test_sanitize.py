@@ -206,7 +206,7 @@ def test_prose_with_angle_brackets_and_ampersands_shows_as_typed():
     output = sanitize_comment(typed)
 
     assert tags(output) == ["p"]
-    assert text_of(output) == typed.replace("&amp;", "&")
+    assert text_of(output) == typed, "an entity typed as text is text"
 
 
 def test_html_comments_are_removed():
@@ -405,7 +405,7 @@ def test_link_without_href_keeps_its_text_and_formatting():
     output = sanitize_comment('<a href="javascript:x" title="t">a &lt; <b>b</b></a>')
 
     assert elements(output) == [("p", {}), ("b", {})]
-    assert text_of(output) == "a < b"
+    assert text_of(output) == "a &lt; b"
 
 
 def test_quote_source_must_be_an_http_address():

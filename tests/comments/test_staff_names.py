@@ -182,3 +182,20 @@ def test_the_form_accepts_a_real_name_that_holds_a_reserved_words_letters(
     client, article, comment_data, name
 ):
     assert post(client, article, {**comment_data, "name": name}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Mod\u115ferator",  # Hangul fillers: letters that show as nothing
+        "Adm\u3164in",
+        "Moder\uffa0ator",
+        "Mod\u2800erator",  # the Braille blank
+        "ᎷᎾᎠᎬᎡᎪᎢᎾᎡ",  # Cherokee, with a letter listed as O plus an overlay
+        "Adm!n",
+        "🅼🅾🅳",  # negative squared letters
+        "Ⓜⓞⓓⓔⓡⓐⓣⓞⓡ",  # circled letters
+    ],
+)
+def test_invisible_letters_and_dressed_up_letters_do_not_hide_a_staff_word(name):
+    assert impersonates_staff(name)

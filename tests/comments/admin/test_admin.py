@@ -412,7 +412,7 @@ def test_change_page_shows_the_rendered_comment_and_why_it_was_held(admin_client
     html = admin_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content
 
     html = html.decode()
-    assert '<div class="comment-content"><p>See <b>this</b></p></div>' in html
+    assert '<div class="comment-content" dir="auto"><p>See <b>this</b></p></div>' in html
     assert "<li>first comment from this email</li>" in html
 
 

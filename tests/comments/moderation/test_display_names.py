@@ -64,7 +64,7 @@ def test_a_moderator_without_names_replies_as_moderator_never_the_username(
     assert answer.author_name == "Moderator"
     assert USERNAME not in public_surfaces(article)
     (message,) = mail.outbox
-    assert "Moderator replied to your comment" in message.subject
+    assert "\u2068Moderator\u2069 replied to your comment" in message.subject
     assert USERNAME not in message.body
 
 

@@ -61,7 +61,7 @@ def test_held_comment_mail_says_what_was_held_and_why(post, moderator):
     (message,) = mail.outbox
     assert "Massage therapy eases MS fatigue" in message.subject
     assert "Massage therapy eases MS fatigue" in message.body
-    assert "Walter <walter.private@example.com>" in message.body
+    assert "\u2068Walter\u2069 <walter.private@example.com>" in message.body
     assert "first comment from this email" in message.body
     assert '"Which massage device helps? Thanks!"' in message.body
     assert "https://news.example.org/moderation/?status=pending" in message.body

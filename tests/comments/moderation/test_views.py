@@ -93,7 +93,7 @@ def test_queue_shows_each_held_comment_with_its_reasons_and_details(mod_client, 
     assert "Casino King" in html
     assert "king@spam.example" in html  # moderators see the email
     assert "203.0.113.66" in html
-    assert "Why it was held:" in html and "<li>1 link</li>" in html
+    assert "Why it is held:" in html and "<li>1 link</li>" in html
     assert held.article.title in html
     assert 'Pending <span class="badge text-bg-light">1</span>' in html
 

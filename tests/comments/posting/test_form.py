@@ -89,7 +89,10 @@ def test_website_makes_the_name_a_nofollow_ugc_link(client, article, comment_dat
     post(client, article, {**comment_data, "url": "https://walter.example.org/"})
 
     html = client.get(article.get_absolute_url()).content.decode()
-    assert '<a href="https://walter.example.org/" rel="nofollow ugc external">Walter</a>' in html
+    assert (
+        '<a href="https://walter.example.org/" rel="nofollow ugc external"><bdi>Walter</bdi></a>'
+        in html
+    )
 
 
 def test_comment_text_is_sanitized_before_anyone_sees_it(client, article, comment_data):
@@ -162,7 +165,7 @@ def test_reply_link_opens_the_form_addressed_to_that_commenter(client, article):
 
     html = client.get(f"{article.get_absolute_url()}?replytocom={parent.pk}").content.decode()
 
-    assert "Leave a Reply to Ann" in html
+    assert "Leave a Reply to <bdi>Ann</bdi>" in html
     assert f'name="parent" value="{parent.pk}"' in html
     assert "Cancel reply" in html
 

@@ -92,13 +92,15 @@ def test_readers_on_three_networks_hide_the_comment(threshold_3, article):
     assert TEXT not in Client().get(article.get_absolute_url()).content.decode()
 
 
-def test_two_addresses_of_one_ipv6_provider_in_different_64s_count_twice(settings, article):
+def test_the_64s_of_one_ipv6_48_count_once_and_other_48s_count_apart(settings, article):
     settings.COMMENTS_REPORT_THRESHOLD = 2
     comment = make_comment(article)
 
-    report_from("2001:db8:1:2::1", comment)
-    report_from("2001:db8:1:3::1", comment)
+    for n in range(1, 13):  # a tunnel broker hands one person a whole /48
+        report_from(f"2001:db8:abcd:{n}::1", comment)
+    assert status_of(comment) == Status.APPROVED
 
+    report_from("2001:db8:abce:1::1", comment)
     assert status_of(comment) == Status.PENDING
 
 
@@ -129,7 +131,7 @@ def test_behind_a_trusted_proxy_forged_forwarded_entries_do_not_make_new_sources
 
 @hypothesis_settings(max_examples=25, deadline=None)
 @given(
-    network=st.sampled_from(["198.51.100.0/24", "2001:db8:7:7::/64"]),
+    network=st.sampled_from(["198.51.100.0/24", "2001:db8:7::/48"]),
     hosts=st.lists(st.integers(min_value=0, max_value=255), min_size=3, max_size=6),
 )
 def test_no_number_of_browsers_and_addresses_on_one_network_hides_a_comment(network, hosts):
@@ -156,7 +158,7 @@ def test_no_number_of_browsers_and_addresses_on_one_network_hides_a_comment(netw
         ("198.51.100.7", "198.51.100.0/24"),
         ("198.51.100.007", "198.51.100.0/24"),
         ("::ffff:198.51.100.7", "198.51.100.0/24"),
-        ("[2001:db8:1:2::9]:443", "2001:db8:1:2::/64"),
+        ("[2001:db8:1:2::9]:443", "2001:db8:1::/48"),
         ("unknown", ""),
         (None, ""),
     ],

@@ -109,9 +109,10 @@ def test_confirmed_subscriber_hears_of_an_approved_reply(post, subscribed_commen
     (message,) = mail.outbox
     assert message.to == [WALTER]
     assert message.subject == (
-        "[Multiple Sclerosis News Today] Rita replied to your comment on “Massage and MS”"
+        "[Multiple Sclerosis News Today] \u2068Rita\u2069 replied to your comment "
+        "on “Massage and MS”"
     )
-    assert "Rita replied to your comment" in message.body
+    assert "\u2068Rita\u2069 replied to your comment" in message.body
     assert "Try a foam roller & stretch <gently>." in message.body, "plain text, unescaped"
     assert f"https://news.example.org{reply.get_absolute_url()}" in message.body
 
@@ -126,7 +127,7 @@ def test_pending_reply_sends_nothing_until_approved(post, subscribed_comment, ap
     approve(reply)
 
     (message,) = mails_to(WALTER)
-    assert "Rita replied" in message.body
+    assert "\u2068Rita\u2069 replied" in message.body
 
 
 @override_settings(COMMENTS_MODERATION="post")
@@ -384,4 +385,4 @@ def test_a_reply_at_the_deepest_level_reaches_the_person_it_answers(post):
     assert reply.parent == top  # shown beside Walter's comment: the thread is two levels deep
     assert reply.in_reply_to == deepest
     (message,) = mails_to(WALTER)
-    assert "Rita replied" in message.body
+    assert "\u2068Rita\u2069 replied" in message.body

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from comments.models import public_comment_count
+from comments.models import Comment, public_comment_count
 
 from .models import Article
 
@@ -25,3 +25,13 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="approved comments", ordering="approved_count")
     def approved_comments(self, article):
         return article.approved_count
+
+    def get_deleted_objects(self, objs, request):
+        """Deleting an article takes its comments with it, which the owner is shown and may do.
+
+        Comments cannot be deleted one by one in the admin (moderators remove them, with a
+        log row); the whole thread going with its article is the owner's decision.
+        """
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(str(Comment._meta.verbose_name))
+        return deleted, counts, perms_needed, protected

@@ -230,7 +230,7 @@ def remember_author(response, *, name: str, email: str, url: str) -> None:
         signing.dumps({"name": name, "email": email, "url": url}, salt=AUTHOR_COOKIE_SALT),
         max_age=settings.COMMENTS_AUTHOR_COOKIE_MAX_AGE,
         httponly=True,
-        secure=not settings.DEBUG,
+        secure=settings.SESSION_COOKIE_SECURE,
         samesite="Lax",
     )
 
@@ -320,6 +320,6 @@ def remember_commenter(response, keys) -> None:
         signing.dumps(entries[:COMMENTER_KEYS_KEPT], salt=COMMENTER_COOKIE_SALT),
         max_age=settings.COMMENTS_AUTHOR_COOKIE_MAX_AGE,
         httponly=True,
-        secure=not settings.DEBUG,
+        secure=settings.SESSION_COOKIE_SECURE,
         samesite="Lax",
     )

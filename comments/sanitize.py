@@ -108,8 +108,9 @@ _NOT_IN_URL = (
 # A bare URL: an http(s) scheme or a www. host, then a letter, digit or "[" (an IPv6 host).
 # Punctuation at its end is trimmed by _trim_url.
 _BARE_URL_RE = re.compile(rf"\b(?:https?://|www\.)(?=[\w\[])[^{_NOT_IN_URL}]+", re.IGNORECASE)
-# Trimmed from the end of a bare URL: sentence punctuation, quotes, emphasis.
-LINK_END = frozenset(".,;:!?'*")
+# Trimmed from the end of a bare URL: sentence punctuation (Latin, Arabic, Urdu; the
+# ellipsis), quotes, emphasis.
+LINK_END = frozenset(".,;:!?'*\u060c\u061b\u061f\u06d4\u2026")
 # A closing bracket ends a bare URL unless it closes one opened inside it.
 _CLOSING = {")": "(", "]": "[", "}": "{"}
 _SURROGATES_RE = re.compile(r"[\ud800-\udfff]")

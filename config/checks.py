@@ -4,6 +4,7 @@ Run with ``manage.py check --deploy`` (``make check``, and so ``make test``, run
 production settings).
 """
 
+import ipaddress
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
@@ -48,6 +49,19 @@ def check_shared_cache(app_configs, **kwargs) -> list[Error]:
 
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+PRIVATE_SUFFIXES = (".localhost", ".localdomain", ".local", ".internal", ".lan", ".home.arpa")
+
+
+def _not_a_public_name(host: str) -> bool:
+    """True for a host mail and links cannot reach from outside: none, no dot, a loopback or
+    private-use name, or an IP address (mail from an address literal is treated as spam)."""
+    if not host or host in LOOPBACK_HOSTS or ("." not in host and ":" not in host):
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host.endswith(PRIVATE_SUFFIXES)
+    return True
 
 
 @register(deploy=True)
@@ -56,16 +70,16 @@ def check_mail_identity(app_configs, **kwargs) -> list[Warning]:
 
     config.W001: ``DEFAULT_FROM_EMAIL`` is Django's ``webmaster@localhost`` (or any address at
     a host without a dot), which receiving servers reject or file as spam. config.W002:
-    ``SITE_URL`` names this machine (the ``http://127.0.0.1:8000`` default), so every confirm,
-    unsubscribe and data-access link in mail leads nowhere. Silent with DEBUG on or with
-    ``DJANGO_LOCAL_HTTP`` (production tried on this machine, where both are right).
+    ``SITE_URL`` names this machine (the ``http://127.0.0.1:8000`` default), a private name or
+    an address, or is not https, so links in mail lead nowhere or in clear. Silent with DEBUG
+    on or with ``DJANGO_LOCAL_HTTP`` (production tried on this machine, where both are right).
     """
     if settings.DEBUG or getattr(settings, "LOCAL_HTTP", False):
         return []
     warnings = []
     _name, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    domain = sender.rpartition("@")[2].lower()
-    if not domain or domain == "localhost" or "." not in domain:
+    domain = sender.rpartition("@")[2].lower().strip("[]")
+    if _not_a_public_name(domain):
         warnings.append(
             Warning(
                 f"Mail to commenters and moderators is sent from {settings.DEFAULT_FROM_EMAIL!r}, "
@@ -75,8 +89,9 @@ def check_mail_identity(app_configs, **kwargs) -> list[Warning]:
                 id="config.W001",
             )
         )
-    host = (urlsplit(settings.SITE_URL).hostname or "").lower()
-    if not host or host in LOOPBACK_HOSTS:
+    parts = urlsplit(settings.SITE_URL)
+    host = (parts.hostname or "").lower()
+    if _not_a_public_name(host) or parts.scheme != "https":
         warnings.append(
             Warning(
                 f"SITE_URL is {settings.SITE_URL!r}: links in mail (confirm, unsubscribe, "

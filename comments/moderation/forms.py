@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..identity import canonical_ip, rate_limit_identity, report_network
 from ..models import Ban
+from ..sanitize import UNUSABLE_CHARACTERS
 
 
 class CommentTextField(forms.CharField):
@@ -18,6 +19,13 @@ class CommentTextField(forms.CharField):
 
     def validate(self, value):
         super().validate(value)
+        if UNUSABLE_CHARACTERS.search(value):
+            raise forms.ValidationError(
+                _(
+                    "The text contains invisible control characters or code points no feed can "
+                    "hold; please remove them."
+                )
+            )
         if len(value) > settings.COMMENTS_MAX_LENGTH:
             raise forms.ValidationError(
                 _("The text is %(length)d characters long; the limit is %(limit)d.")

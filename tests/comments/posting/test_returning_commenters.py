@@ -283,7 +283,7 @@ def test_an_altered_link_does_nothing(article, comment_data):
 def test_the_commenter_key_cookie_is_signed_httponly_and_long_lived(
     settings, article, comment_data
 ):
-    settings.DEBUG = False
+    settings.SESSION_COOKIE_SECURE = True  # as production sets it
 
     response = post(Client(), article, comment_data)
 

@@ -11,7 +11,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install install-dev database run serve serve-local test check lint format superuser demo bench browser smoke clean
+.PHONY: help install install-dev database run serve serve-local test check lint format superuser demo bench bench-scale browser smoke clean
 
 help:
 	@echo "make run        set up, load the demo content and serve http://127.0.0.1:$(PORT)"
@@ -19,6 +19,7 @@ help:
 	@echo "make test       set up and run the whole test suite (with lint and checks)"
 	@echo "make superuser  create an admin account for /admin/"
 	@echo "make bench      run the benchmarks (on demand, not part of make test)"
+	@echo "make bench-scale  time every page on PostgreSQL at 1M comments (on demand)"
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
@@ -107,6 +108,10 @@ test: install-dev browser lint check
 
 bench: install-dev
 	$(PY) bench/run.py
+
+# Every page at a newsroom's size (PostgreSQL, BENCH_SCALE_URL): make bench-scale ARGS='--comments 100000'
+bench-scale: install-dev
+	$(PY) bench/scale.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

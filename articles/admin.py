@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from comments.models import Comment, public_comment_count
 
@@ -24,7 +26,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="approved comments", ordering="approved_count")
     def approved_comments(self, article):
-        return article.approved_count
+        # The comment list has no article filter listing every article: this link narrows it.
+        url = reverse("admin:comments_comment_changelist")
+        return format_html(
+            '<a href="{}?article__id__exact={}" title="All comments on this article">{}</a>',
+            url,
+            article.pk,
+            article.approved_count,
+        )
 
     def get_deleted_objects(self, objs, request):
         """Deleting an article takes its comments with it, which the owner is shown and may do.

@@ -1,13 +1,23 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 
 from .models import Article
 
 
 class ArticleSitemap(Sitemap):
+    """The published articles, ``limit`` to a section page; the sitemap index lists the pages."""
+
     changefreq = "daily"
+    limit = 5000
 
     def items(self):
-        return Article.objects.published()
+        # A stable order, so each section page holds the same articles from one request to the
+        # next; only what a <url> entry needs is read.
+        return Article.objects.published().order_by("pk").only("slug", "updated_at")
 
     def lastmod(self, article):
         return article.updated_at
+
+    def get_latest_lastmod(self):
+        # Django's default calls lastmod() for every item; the column's maximum is one query.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]

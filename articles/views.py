@@ -25,11 +25,21 @@ class ArticleListView(ListView):
         return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .annotate(public_comment_count=public_comment_count())
-            .order_by("-published_at", "-pk")
+        # No annotation here: the paginator's COUNT(*) would then group every comment.
+        return Article.objects.published().order_by("-published_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = context["articles"]
+        # The one rule (public_comment_count), counted for this page's articles only.
+        counts = dict(
+            Article.objects.filter(pk__in=[article.pk for article in articles])
+            .annotate(count=public_comment_count())
+            .values_list("pk", "count")
         )
+        for article in articles:
+            article.public_comment_count = counts.get(article.pk, 0)
+        return context
 
 
 # Stand-in for the one per-request value in a shared page (the form's signed timestamp); no

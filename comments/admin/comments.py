@@ -8,12 +8,13 @@ status, text, parent and details, so each change is validated, logged and shown 
 """
 
 import functools
+import re
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -21,6 +22,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ..identity import canonical_ip
 from ..models import Comment, Report
 from ..moderation import actions as registry
 from ..moderation import services
@@ -33,6 +35,8 @@ from .base import (
 from .data_requests import data_request_view
 
 Status = Comment.Status
+# The start of an IPv4 or IPv6 address as a moderator types it into the search box.
+IP_START = re.compile(r"[0-9]+(\.[0-9]*)+|[0-9a-fA-F]*:[0-9a-fA-F:]*")
 
 
 class OpenReportsFilter(admin.SimpleListFilter):
@@ -110,14 +114,22 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
         "open_reports",
         "created_at",
     ]
+    # No "article" filter (it would list every article): the article column and the article
+    # admin link to ?article__id__exact=. No date_hierarchy either: its year/month links are a
+    # DISTINCT over every comment's date; "created at" below needs no query.
     list_filter = [
         "status",
         OpenReportsFilter,
-        "article",
         ("created_at", admin.DateFieldListFilter),
     ]
-    search_fields = ["author_name", "author_email", "body", "ip_address"]
-    date_hierarchy = "created_at"
+    # What the search box looks in is get_search_results (never the text of every comment).
+    search_fields = ["author_name", "author_email", "ip_address"]
+    search_help_text = _(
+        "An email address (in any spelling), an IP address or the start of one, "
+        "or part of a name or the start of an email."
+    )
+    # No COUNT(*) over the whole table on every page ("n of N selected" shows the filtered n).
+    show_full_result_count = False
     ordering = ["-created_at", "-pk"]
     raw_id_fields = ["parent", "user"]
     list_select_related = ["article"]
@@ -163,11 +175,24 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
         return super().get_queryset(request).annotate_open_reports()
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if "@" in search_term:
-            # Addresses are stored normalised: Jane@Exämple.com finds jane@xn--exmple-cua.com.
-            results |= queryset.by_author(search_term)
-        return results, may_have_duplicates
+        """Lookups the indexes serve, never a scan of every comment's text.
+
+        An address (it has "@") finds its comments in any spelling (they are stored
+        normalised: Jane@Exämple.com finds jane@xn--exmple-cua.com); an IP address finds that
+        address, the start of one (digits and dots, or hex and colons) the addresses it begins;
+        anything else is part of a name or the start of an email.
+        """
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if "@" in term:
+            return queryset.by_author(term), False
+        if ip := canonical_ip(term):
+            return queryset.filter(ip_address=ip), False
+        if IP_START.fullmatch(term):
+            return queryset.filter(ip_address__startswith=term.lower()), False
+        match = Q(author_name__icontains=term) | Q(author_email__startswith=term.lower())
+        return queryset.filter(match), False
 
     # Comments come from the public form or a moderator's reply, both through the services.
     def has_add_permission(self, request):
@@ -203,8 +228,14 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
 
     @admin.display(description=_("article"), ordering="article__title")
     def article_title(self, comment):
-        # A plain column (not the FK itself, which the admin never wraps) keeps the list narrow.
-        return Truncator(comment.article.title).chars(50)
+        # A plain column (not the FK itself, which the admin never wraps) keeps the list narrow;
+        # it links to this list narrowed to the article (there is no filter listing them all).
+        return format_html(
+            '<a href="{}" title="{}">{}</a>',
+            changelist_url("comment", article__id__exact=comment.article_id),
+            _("All comments on this article"),
+            Truncator(comment.article.title).chars(50),
+        )
 
     @admin.display(description=_("open reports"), ordering="open_report_count")
     def open_reports(self, comment):

@@ -3,7 +3,8 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -109,10 +110,22 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(Exists(Report.objects.open().filter(comment=OuterRef("pk"))))
 
     def annotate_open_reports(self):
-        """Each comment with ``open_report_count``."""
-        return self.annotate(
-            open_report_count=Count("reports", filter=Q(reports__resolved_at__isnull=True))
+        """Each comment with ``open_report_count``.
+
+        A subquery per row rather than a join and GROUP BY over every comment, so a page of
+        a million-comment list counts the reports of its own rows only.
+        """
+        from .records import Report
+
+        per_comment = (
+            Report.objects.open()
+            .filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(count=Count("*"))
+            .values("count")
         )
+        return self.annotate(open_report_count=Coalesce(Subquery(per_comment), Value(0)))
 
     def status_counts(self) -> dict[str, int]:
         """How many of these comments are in each status: ``{"pending": 3, ...}``, one query."""

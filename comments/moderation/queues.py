@@ -247,5 +247,11 @@ def rows(comments: list[Comment]) -> list[Row]:
     ]
 
 
-def articles_with_comments():
-    return Article.objects.filter(comments__isnull=False).distinct().only("pk", "title")
+def chosen_article(filters: QueueFilters) -> Article | None:
+    """The article the queue is filtered to (one query, only when there is one), for its title.
+
+    The queue never lists every article: a row's article links to the queue filtered to it.
+    """
+    if not filters.article:
+        return None
+    return Article.objects.filter(pk=filters.article).only("pk", "title").first()

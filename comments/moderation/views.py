@@ -48,8 +48,9 @@ def queue(request):
             "tabs": queues.tabs(filters),
             "page_obj": page,
             "rows": rows,
-            "articles": queues.articles_with_comments(),
+            "article": queues.chosen_article(filters),
             "query_string": filters.query_string(),
+            "clear_article_query": filters.query_string(article=""),
             "bulk_actions": [
                 action
                 for action in actions.REGISTRY

@@ -46,7 +46,9 @@ def test_sitemap_lists_published_articles_only(client):
     published = make_article()
     draft = make_article(status=Article.Status.DRAFT)
 
-    body = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    body = client.get("/sitemap-articles.xml").content.decode()
 
+    assert "/sitemap-articles.xml" in index
     assert published.get_absolute_url() in body
     assert draft.get_absolute_url() not in body

@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
@@ -76,16 +78,48 @@ def queue(filters: QueueFilters):
     return comments.select_related("article", "parent").order_by(order, "pk")
 
 
+# A tab or a queue counts its comments no further than this: a count is then an index range
+# of at most this many rows, not a scan of a million-comment table on every page.
+COUNT_CAP = 10_000
+
+
+def capped_count(comments) -> int:
+    """How many comments, counted no further than ``COUNT_CAP + 1``."""
+    return comments.order_by()[: COUNT_CAP + 1].count()
+
+
+def count_label(count: int) -> str:
+    """ "42", or "10,000+" past the cap."""
+    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else f"{count:,}"
+
+
+class CappedPaginator(Paginator):
+    """Pages of a queue that counts no further than ``COUNT_CAP``: the pages past it are not
+    offered (a moderator works from the newest or the oldest end, and filters narrow)."""
+
+    @cached_property
+    def count(self) -> int:
+        return capped_count(self.object_list)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
 def tabs(filters: QueueFilters) -> list[dict]:
-    """Each tab with its count under the current article/author filters (two queries)."""
+    """Each tab with its (capped) count under the current article/author filters.
+
+    One small query per tab, each an index range of at most ``COUNT_CAP`` rows.
+    """
     comments = _filtered(filters)
-    counts = comments.status_counts()
-    counts["reported"] = comments.with_open_reports().count()
+    counts = {status: capped_count(comments.filter(status=status)) for status in Status.values}
+    counts["reported"] = capped_count(comments.with_open_reports())
     return [
         {
             "key": key,
             "label": label,
             "count": counts[key],
+            "count_label": count_label(counts[key]),
             "active": key == filters.status,
             "query": filters.query_string(status=key, page=""),
         }

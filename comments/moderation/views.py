@@ -38,7 +38,9 @@ def moderator_required(view):
 @moderator_required
 def queue(request):
     filters = queues.QueueFilters.from_query(request.GET)
-    page = Paginator(queues.queue(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = queues.CappedPaginator(queues.queue(filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = queues.rows(list(page.object_list))
     return render(
         request,

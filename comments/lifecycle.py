@@ -47,6 +47,24 @@ def status_changed(comment: Comment, *, previous: str | None) -> None:
         transaction.on_commit(lambda: tasks.notify_reply.enqueue(pk))
 
 
+def changed_in_place(
+    comment: Comment, *, moderator, action, note: str, readers_see: bool | None = None
+) -> ModerationLog:
+    """After a change that keeps a comment's status (an edit, a move, new details): refresh
+    the thread if readers see it (by default: if the comment is public), and log the change
+    with the status as both from and to."""
+    if comment.status == Status.APPROVED if readers_see is None else readers_see:
+        thread_changed([comment.article_id])
+    return log(
+        comment,
+        moderator=moderator,
+        action=action,
+        from_status=comment.status,
+        to_status=comment.status,
+        note=note,
+    )
+
+
 def recompute_depths(article_ids) -> int:
     """Set ``depth`` again for every comment of these articles; returns how many changed.
 

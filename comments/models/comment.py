@@ -127,12 +127,6 @@ class CommentQuerySet(models.QuerySet):
         )
         return self.annotate(open_report_count=Coalesce(Subquery(per_comment), Value(0)))
 
-    def status_counts(self) -> dict[str, int]:
-        """How many of these comments are in each status: ``{"pending": 3, ...}``, one query."""
-        return self.aggregate(
-            **{status: Count("pk", filter=Q(status=status)) for status in Comment.Status.values}
-        )
-
 
 def public_comment_count(relation: str = "comments") -> Count:
     """An annotation: how many public comments an article has (the count readers see)."""

@@ -150,14 +150,10 @@ def comment_edit(*, comment: Comment, moderator, body: str, note: str = "") -> C
     old = comment.body
     comment.set_body(body)
     comment.save(update_fields=["body", "updated_at"])
-    if comment.status == Status.APPROVED:
-        lifecycle.thread_changed([comment.article_id])
-    lifecycle.log(
+    lifecycle.changed_in_place(
         comment,
         moderator=moderator,
         action=Action.EDIT,
-        from_status=comment.status,
-        to_status=comment.status,
         note=note or _("Previous text: %(text)s") % {"text": old},
     )
     return comment
@@ -334,15 +330,13 @@ def comment_move(*, comment: Comment, parent: Comment | None, moderator) -> Comm
     comment.in_reply_to = parent
     comment.save(update_fields=["parent", "in_reply_to", "updated_at"])
     lifecycle.recompute_depths([comment.article_id])
-    lifecycle.thread_changed([comment.article_id])
-    lifecycle.log(
+    lifecycle.changed_in_place(
         comment,
         moderator=moderator,
         action=Action.MOVE,
-        from_status=comment.status,
-        to_status=comment.status,
         note=_("moved from under #%(old)s to under #%(new)s")
         % {"old": old_parent or "-", "new": parent.pk if parent else "-"},
+        readers_see=True,  # a placeholder's replies move with it too
     )
     return comment
 
@@ -372,21 +366,18 @@ def comment_change_details(*, comment: Comment, moderator, changes: dict) -> Com
     if unknown:
         raise ValueError(f"Not a detail a moderator changes directly: {sorted(unknown)}")
     (comment,) = _locked([comment])
+    if "author_email" in changes:  # compared as stored: another spelling is no change
+        changes = {**changes, "author_email": normalize_email(changes["author_email"])}
     changed = [name for name, value in changes.items() if getattr(comment, name) != value]
     if not changed:
         return comment
     for name in changed:
-        value = changes[name]
-        setattr(comment, name, normalize_email(value) if name == "author_email" else value)
+        setattr(comment, name, changes[name])
     comment.save(update_fields=[*changed, "updated_at"])
-    if comment.status == Status.APPROVED:
-        lifecycle.thread_changed([comment.article_id])
-    lifecycle.log(
+    lifecycle.changed_in_place(
         comment,
         moderator=moderator,
         action=Action.CHANGE,
-        from_status=comment.status,
-        to_status=comment.status,
         note=_("changed: %(fields)s") % {"fields": ", ".join(sorted(changed))},
     )
     return comment

@@ -259,3 +259,13 @@ def test_searching_the_admin_for_an_address_finds_it_in_any_spelling(admin_clien
 
     assert "jane@xn--exmple-cua.com" in page
     assert "other@example.com" not in page
+
+
+def test_saving_an_address_in_another_spelling_is_no_change(admin_client, article):
+    comment = make_comment(article, author_email="jane@xn--exmple-cua.com")
+
+    admin_client.post(
+        change_url(comment), change_form_data(comment, author_email="Jane@Exämple.com")
+    )
+
+    assert not ModerationLog.objects.filter(comment=comment).exists()

@@ -349,6 +349,10 @@ COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)
 # conversations unless COMMENTS_NEWEST_FIRST is on.
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
 COMMENTS_NEWEST_FIRST = env_bool("COMMENTS_NEWEST_FIRST", False)
+# Minutes a commenter may edit or delete their own comment from the browser that posted it.
+COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
+# The thread's order when the reader picks none: oldest, newest or helpful.
+COMMENTS_SORT_DEFAULT = os.environ.get("COMMENTS_SORT_DEFAULT", "oldest")
 COMMENTS_NAME_MAX_LENGTH = 100
 COMMENTS_AUTHOR_COOKIE = "comment_author"
 COMMENTS_AUTHOR_COOKIE_MAX_AGE = env_int("COMMENTS_AUTHOR_COOKIE_DAYS", 365) * 24 * 60 * 60

@@ -30,6 +30,17 @@ class ModerationLog(models.Model):
         DISMISS = "dismiss", _("dismissed the reports")
         BAN = "ban", _("banned")
         LIFT_BAN = "lift_ban", _("lifted a ban")
+        SELF_EDIT = "self_edit", _("edited by its author")
+        SELF_DELETE = "self_delete", _("deleted by its author")
+        PICK = "pick", _("made an editors' pick")
+        UNPICK = "unpick", _("no longer an editors' pick")
+        ANSWER = "answer", _("answered as expert")
+        UNDO = "undo", _("undid a decision")
+        STATEMENT = "statement", _("sent a statement of reasons")
+        APPEAL = "appeal", _("appealed by its author")
+        APPEAL_UPHELD = "appeal_upheld", _("appeal upheld: decision reversed")
+        APPEAL_REJECTED = "appeal_rejected", _("appeal rejected: decision stands")
+        SETTING = "setting", _("changed a site setting")
 
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="log"
@@ -42,7 +53,7 @@ class ModerationLog(models.Model):
         related_name="+",
         help_text=_("Empty when the site acted by itself (reader reports)."),
     )
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     from_status = models.CharField(max_length=10, choices=Comment.Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Comment.Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)

@@ -11,7 +11,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install install-dev database run serve serve-local test check lint format superuser demo bench bench-scale browser smoke clean
+.PHONY: help install install-dev database run serve serve-local test check lint format superuser demo bench bench-scale bench-curve browser smoke clean
 
 help:
 	@echo "make run        set up, load the demo content and serve http://127.0.0.1:$(PORT)"
@@ -20,6 +20,8 @@ help:
 	@echo "make superuser  create an admin account for /admin/"
 	@echo "make bench      run the benchmarks (on demand, not part of make test)"
 	@echo "make bench-scale  time every page on PostgreSQL at 1M comments (on demand)"
+	@echo "make bench-import  time a 1M-comment WXR import and the export on PostgreSQL (on demand)"
+	@echo "make bench-curve  the main pages at 10k, 100k, 1M and 10M comments (on demand)"
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
@@ -112,6 +114,15 @@ bench: install-dev
 # Every page at a newsroom's size (PostgreSQL, BENCH_SCALE_URL): make bench-scale ARGS='--comments 100000'
 bench-scale: install-dev
 	$(PY) bench/scale.py $(ARGS)
+
+# A generated WordPress export imported into PostgreSQL (BENCH_IMPORT_URL), then exported:
+# make bench-import ARGS='--comments 100000'
+bench-import: install-dev
+	$(PY) bench/import_scale.py $(ARGS)
+
+# The same pages at 10k, 100k, 1M and 10M comments, and how each grows (about 15 min, 12 GB).
+bench-curve: install-dev
+	$(PY) bench/scale.py --curve $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

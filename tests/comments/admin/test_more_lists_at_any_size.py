@@ -1,0 +1,81 @@
+"""The other lists owners and moderators page through cost the same queries at any size: the
+article list (its comment counts are its own rows'), the moderation log and the bans."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments.lifecycle import log
+from comments.models import Ban, Comment, ModerationLog
+from tests.conftest import make_article, make_comment
+
+pytestmark = pytest.mark.django_db
+Status = Comment.Status
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def articles_with_comments(count):
+    for _ in range(count):
+        article = make_article()
+        make_comment(article)
+        make_comment(article, status=Status.SPAM)
+
+
+def test_article_list_runs_as_many_queries_with_30_articles_as_with_3(admin_client):
+    articles_with_comments(3)
+    few = queries(admin_client, "/admin/articles/article/")
+    articles_with_comments(27)
+
+    assert queries(admin_client, "/admin/articles/article/") == few
+
+
+def test_article_list_counts_each_articles_public_comments_and_sorts_by_them(admin_client):
+    quiet = make_article(title="Quiet story")
+    busy = make_article(title="Busy story")
+    for _ in range(3):
+        make_comment(busy)
+    make_comment(busy, status=Status.PENDING)
+    make_comment(quiet, status=Status.SPAM)
+
+    changelist = admin_client.get("/admin/articles/article/", {"o": "-5"}).context["cl"]
+    counts = {article.title: article.approved_count for article in changelist.result_list}
+
+    assert counts == {"Busy story": 3, "Quiet story": 0}
+    assert [a.title for a in changelist.result_list] == ["Busy story", "Quiet story"]
+
+
+def test_moderation_log_runs_as_many_queries_with_30_rows_as_with_3(moderator_client, moderator):
+    article = make_article()
+
+    def decisions(count):
+        for _ in range(count):
+            comment = make_comment(article)
+            log(comment, moderator=moderator, action=ModerationLog.Action.APPROVE)
+
+    decisions(3)
+    few = queries(moderator_client, "/moderation/log/")
+    decisions(27)
+
+    assert queries(moderator_client, "/moderation/log/") == few
+
+
+def test_bans_page_runs_as_many_queries_with_30_bans_as_with_3(moderator_client, moderator):
+    def bans(start, count):
+        for n in range(start, start + count):
+            Ban.objects.create(
+                kind=Ban.Kind.EMAIL,
+                value=f"troll{n}@example.com",
+                reason="Abuse",
+                created_by=moderator,
+            )
+
+    bans(0, 3)
+    few = queries(moderator_client, "/moderation/bans/")
+    bans(3, 27)
+
+    assert queries(moderator_client, "/moderation/bans/") == few

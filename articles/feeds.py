@@ -3,7 +3,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from comments.sanitize import XmlTextAtomFeed, XmlTextRssFeed
+from comments.xml_feeds import XmlTextAtomFeed, XmlTextRssFeed
 
 from .models import Article
 
@@ -11,7 +11,7 @@ FEED_SIZE = 20
 
 
 class LatestArticlesFeed(Feed):
-    # Well-formed XML for any text an editor stored (comments.sanitize.XmlTextFeedMixin).
+    # Well-formed XML for any text an editor stored (comments.xml_feeds.XmlTextFeedMixin).
     feed_type = XmlTextRssFeed
     link = reverse_lazy("articles:list")
     description = _("The latest articles.")

@@ -1,12 +1,14 @@
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from comments import site_settings
+
+from . import page_generation
 from .markup import render_editorial
 
 
@@ -24,6 +26,7 @@ class ArticleQuerySet(models.QuerySet):
         ids = {pk for pk in article_ids if pk}
         if not ids:
             return 0
+        page_generation.forget_articles(ids)
         return self.filter(pk__in=ids).update(thread_version=F("thread_version") + 1)
 
 
@@ -58,10 +61,25 @@ class Article(models.Model):
         choices=Moderation.choices,
         default=Moderation.INHERIT,
     )
+    qa_mode = models.BooleanField(
+        _("Q&A mode (ask the experts)"),
+        default=False,
+        help_text=_(
+            "Readers' top-level comments are questions: held until an expert or moderator "
+            "answers them; answered questions come first."
+        ),
+    )
     thread_version = models.PositiveIntegerField(
         default=0,
         editable=False,
         help_text=_("Goes up whenever readers would see the comment thread change."),
+    )
+    source_url = models.URLField(
+        _("source link"),
+        max_length=500,
+        blank=True,
+        db_index=True,
+        help_text=_("Where an imported article lived before (its WordPress or Disqus link)."),
     )
     related = models.ManyToManyField(
         "self",
@@ -100,7 +118,7 @@ class Article(models.Model):
     def moderation_mode(self) -> str:
         """The mode that applies to this article's new comments: auto, pre or post."""
         if self.moderation == self.Moderation.INHERIT:
-            return settings.COMMENTS_MODERATION
+            return site_settings.moderation_mode()
         return self.moderation
 
     def published_related(self) -> list["Article"]:
@@ -111,5 +129,5 @@ class Article(models.Model):
         """Open for comments: published, not closed by hand, not past the closing age."""
         if not (self.is_published and self.comments_open):
             return False
-        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        days = site_settings.close_after_days()
         return not days or timezone.now() - self.published_at < timedelta(days=days)

@@ -3,15 +3,18 @@
 A plain reader's page is rendered once and kept in the shared cache under a key that names
 everything it shows: the article and its ``thread_version`` (which every change a reader would
 see raises, in the same transaction), the article's own last change, the thread's shape
-settings, the page of the thread, and the minute (so relative dates such as "5 minutes ago"
-stay right). The ETag is that key plus what the reader's own cookies put in the page (their
-saved details) and the reply target, so a 304 is never stale either. (A reader's page holds
+settings, the page of the thread and its order (``?sort=``), and the minute (so relative
+dates such as "5 minutes ago" stay right, and readers' "Helpful" counts, which raise no
+version, are at most a minute old in the shared page). The ETag is that key plus what the
+reader's own cookies put in the page (their saved details) and the reply target, so a 304 is
+never stale either. (A reader's page holds
 no CSRF token: their comments are checked by origin, ``comments.posting.views``.)
 
-Only pages the thread has get a key. ``?cpage=`` is checked before the key is made: a number
-the thread does not have (or any other spelling) is a 404, so however many addresses readers
-invent, one article version has at most its number of pages of keys each minute, plus one
-that holds that number. Nothing a request sends can fill the cache and push out what else it
+Only pages the thread has get a key. ``?cpage=`` and ``?sort=`` are checked before the key is
+made: a number the thread does not have, an order the site does not offer (or any other
+spelling) is a 404, so however many addresses readers invent, one article version has at
+most its number of pages times the three orders of keys each minute, plus one that holds
+that number. Nothing a request sends can fill the cache and push out what else it
 holds (rate-limit counts, the data-link hand-off).
 """
 
@@ -25,6 +28,7 @@ from django.http import Http404
 
 from comments.identity import keyed_digest
 from comments.posting.section import page_number, thread_paginator
+from comments.posting.sorting import sort_from
 from comments.posting.threads import ThreadPaginator
 
 from .models import Article
@@ -71,18 +75,20 @@ def identity(request, article: Article) -> PageIdentity:
     """Name the article page ``request`` asks for, as the cache and as an ETag.
 
     Raises Http404 (before any key is made) if ``?cpage=`` is not a page of the thread as a
-    reader without a session sees it. Page 1 always exists and costs no lookup; a later page
-    is checked against the number of pages kept in the cache, else against the thread itself
-    (one query, whose result comes back as ``paginator`` for the render).
+    reader without a session sees it, or ``?sort=`` no order the site offers. Page 1 always
+    exists and costs no lookup; a later page is checked against the number of pages kept in
+    the cache, else against the thread itself (one query, whose result comes back as
+    ``paginator`` for the render).
     """
     number = page_number(request)
+    sort = sort_from(request)
     minute = int(time.time() // 60)
     shape = (
-        f"{settings.COMMENTS_PER_PAGE}.{int(settings.COMMENTS_NEWEST_FIRST)}."
-        f"{settings.COMMENTS_MAX_DEPTH}.{int(article.accepts_comments())}"
+        f"{settings.COMMENTS_PER_PAGE}.{settings.COMMENTS_MAX_DEPTH}."
+        f"{int(article.accepts_comments())}"
     )
     version = (
-        f"article-page:3:{article.pk}:{article.thread_version}:"
+        f"article-page:4:{article.pk}:{article.thread_version}:"
         f"{article.updated_at.timestamp():.6f}:{shape}"
     )
     pages_key, paginator = f"{version}:pages", None
@@ -94,7 +100,8 @@ def identity(request, article: Article) -> PageIdentity:
             cache.set(pages_key, num_pages, PAGES_TIMEOUT)
         if number > num_pages:
             raise Http404("No such page of comments.")
-    key = f"{version}:{number}:{minute}"
+    # Every order has as many pages: the number of pages (pages_key) is shared by all three.
+    key = f"{version}:{sort}:{number}:{minute}"
     reader = (
         request.COOKIES.get(settings.COMMENTS_AUTHOR_COOKIE, ""),
         request.GET.get("replytocom", ""),

@@ -74,10 +74,16 @@ def _shared_article_page(request, article):
         # Kept as bytes cut at the slots (odd items): filling them is one join, no re-encoding.
         parts = SLOTS.split(html)
         page_cache.put(page, parts, num_pages=context["thread_page"].num_pages)
+    response = HttpResponse(fill_slots(parts))
+    # The same bytes for every plain reader this minute: the fast path may keep them.
+    response.shared_page_parts = parts
+    return response
+
+
+def fill_slots(parts: list[bytes]) -> bytes:
+    """The page from its parts: each slot (the odd items) filled for this request."""
     values = {ISSUED_SLOT.encode(): issue_timestamp()} if len(parts) > 1 else {}
-    return HttpResponse(
-        b"".join(values[part].encode() if i % 2 else part for i, part in enumerate(parts))
-    )
+    return b"".join(values[part].encode() if i % 2 else part for i, part in enumerate(parts))
 
 
 def article_etag(request, slug) -> str | None:

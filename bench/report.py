@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import votes
+
 TARGET_SIZE = 1000
 OURS = "our site"
 XTD = "django-comments-xtd"
@@ -276,6 +278,7 @@ def write(bench, cfg, md_path: Path, json_path: Path) -> None:
         if post_rows
         else "Not measured.",
         "",
+        *votes.section_lines(getattr(bench, "votes", [])),
         "## Targets",
         "",
         *[f"- {line}" for line in targets(bench)],
@@ -297,6 +300,7 @@ def write(bench, cfg, md_path: Path, json_path: Path) -> None:
                 "config": cfg.as_dict(),
                 "reads": bench.reads,
                 "posting": bench.posting,
+                "votes": getattr(bench, "votes", []),
                 "notes": bench.notes,
                 "problems": bench.problems,
             },

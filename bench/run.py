@@ -31,6 +31,7 @@ import load
 import report
 import seed
 import servers
+import votes
 from report import CEILING, ISSO, OURS, TARGET_SIZE, XTD
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -173,6 +174,7 @@ class Bench:
         self.secret = "bench-" + secrets.token_urlsafe(40)
         self.reads: list[dict] = []
         self.posting: list[dict] = []
+        self.votes: list[dict] = []  # reading while readers vote (votes.py)
         self.notes: list[str] = []
         self.problems: list[str] = []
         self.machine: dict = {}
@@ -281,6 +283,7 @@ class Bench:
         )
         paths = {size: seed.thread_path(size) for size in self.cfg.sizes}
         self.measure_reads(server, OURS, db, paths, queries)
+        self.reading_while_voting(db, env)
 
         policy = summary.get("settings", {})
         rate_env, rate_notes = relaxed_rate_limits(
@@ -302,6 +305,27 @@ class Bench:
             or 0
         )
         self.post_ours(server, db, post_env, min_seconds)
+
+    def reading_while_voting(self, db: str, env: dict) -> None:
+        """The warm page's req/s before and with "Helpful" votes arriving (votes.py)."""
+        log(f"our site ({db}): reading while readers vote")
+
+        def make_server(name: str, env: dict) -> servers.Gunicorn:
+            return self.server(
+                name, gunicorn=PROJECT_GUNICORN, app="config.wsgi", env=env, cwd=PROJECT_DIR
+            )
+
+        try:
+            run = votes.measure(
+                self, db=db, env=env, size=self.ceiling_size(), make_server=make_server
+            )
+        except Exception as error:  # the other parts still run
+            servers.stop_all()
+            self.problems.append(f"reading while voting ({db}) failed: {error}")
+            return
+        if run["errors"] or run["page_after_status"] != 200:
+            self.problems.append(f"reading while voting ({db}): {run['errors']} errors")
+        self.votes.append(run)
 
     def post_ours(self, server: servers.Gunicorn, db: str, env: dict, min_seconds: float) -> None:
         """wrk POSTs our real form: the hidden fields (signed form timestamp, ...) come from one

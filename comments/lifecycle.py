@@ -5,26 +5,78 @@ is always logged, the shared article page is always refreshed (``Article.thread_
 up in the same transaction) and mail is queued only once the change has committed.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import transaction
+from django.utils import timezone
 
 from articles.models import Article
 
-from . import tasks
+from . import statement_tasks, tasks
 from .models import Comment, ModerationLog
 
 Status = Comment.Status
+Action = ModerationLog.Action
+# The acts that decide what readers see of a comment: the transparency numbers count these.
+DECISIONS = frozenset({Action.APPROVE, Action.SPAM, Action.REMOVE, Action.HIDE})
+
+# The ids of the log rows written inside ``recording()`` (None outside it).
+_recorded: ContextVar[list[int] | None] = ContextVar("comments_log_recorded", default=None)
 
 
-def log(comment, *, moderator, action, from_status="", to_status="", note="") -> ModerationLog:
-    """Write one moderation-log row; ``moderator`` None or anonymous means the site itself."""
-    return ModerationLog.objects.create(
+@contextmanager
+def recording():
+    """Collect the ids of the log rows written inside the block, in order of writing.
+
+    ``with lifecycle.recording() as ids: service(...)``: what one act wrote, for its Undo
+    (``moderation/undo.py``). Blocks nest: the innermost one collects.
+    """
+    ids: list[int] = []
+    token = _recorded.set(ids)
+    try:
+        yield ids
+    finally:
+        _recorded.reset(token)
+
+
+def log(
+    comment, *, moderator, action, from_status="", to_status="", note="", reason=None
+) -> ModerationLog:
+    """Write one moderation-log row; ``moderator`` None or anonymous means the site itself.
+
+    A decision (``DECISIONS``) the site took by itself is marked ``automated``; a comment's
+    first decision records the seconds since it was posted (``decision_seconds``). A removal
+    (to ``removed``) queues its statement of reasons once the transaction commits
+    (``statement_tasks``: only if the author left an email; spam never gets one). ``reason``
+    is the ``RemovalReason`` a removal cites, or None.
+    """
+    person = moderator if getattr(moderator, "is_authenticated", False) else None
+    row = ModerationLog.objects.create(
         comment=comment,
-        moderator=moderator if getattr(moderator, "is_authenticated", False) else None,
+        moderator=person,
         action=action,
         from_status=from_status,
         to_status=to_status,
         note=note,
+        reason=reason,
+        automated=person is None and action in DECISIONS,
+        decision_seconds=_first_decision_seconds(comment, action),
     )
+    if comment is not None and action == Action.REMOVE and to_status == Status.REMOVED:
+        pk = row.pk
+        transaction.on_commit(lambda: statement_tasks.queue_statement(pk))
+    if (recorded := _recorded.get()) is not None:
+        recorded.append(row.pk)
+    return row
+
+
+def _first_decision_seconds(comment, action) -> int | None:
+    if comment is None or action not in DECISIONS or comment.created_at is None:
+        return None
+    if ModerationLog.objects.filter(comment=comment, action__in=DECISIONS).exists():
+        return None
+    return max(0, int((timezone.now() - comment.created_at).total_seconds()))
 
 
 def thread_changed(article_ids) -> None:

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import site_settings
 from .identity import normalize_email
 
 MODERATORS_GROUP = "Moderators"
@@ -93,7 +94,7 @@ def unsubscribe_headers(unsubscribe_url: str) -> dict:
 def moderator_emails() -> list[str]:
     """Who hears of held comments: normalised addresses, each once, in a stable order.
 
-    ``COMMENTS_MODERATOR_EMAILS`` first, then the active members of the Moderators group.
+    ``site_settings.moderator_emails()`` first, then the active members of the Moderators group.
     While that names nobody (a new site: the admin ``make superuser`` made, no moderators
     yet), the active superusers hear instead, as WordPress mails the site's admin, so a held
     comment never waits unheard. Once the site has a moderator, superusers outside the group
@@ -113,7 +114,7 @@ def moderator_emails() -> list[str]:
 
     members = users.filter(groups__name=MODERATORS_GROUP).order_by("pk")
     moderators = addresses(
-        [*settings.COMMENTS_MODERATOR_EMAILS, *members.values_list(email_field, flat=True)]
+        [*site_settings.moderator_emails(), *members.values_list(email_field, flat=True)]
     )
     if moderators:
         return moderators

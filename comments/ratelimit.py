@@ -48,6 +48,12 @@ POSTING = (
     Rule("post-ip-hour", by="ip", limit="COMMENTS_RATE_PER_HOUR", period=3600),
     Rule("post-email-hour", by="email", limit="COMMENTS_RATE_PER_HOUR", period=3600),
 )
+# A commenter's edits and deletions of their own comments (``posting.editing``): no gap, so a
+# typo can be fixed at once, but too few to churn the moderation queue and log.
+OWN_EDITS = (
+    Rule("own-edit-ip", by="ip", limit=20, period=60 * 60),
+    Rule("own-edit-email", by="email", limit=20, period=60 * 60),
+)
 # Enough for a person who mistypes; too few to mail-bomb anyone.
 DATA_LINK_REQUESTS = (
     Rule("privacy-link-ip", by="ip", limit=5, period=60 * 60),
@@ -57,8 +63,15 @@ DATA_LINK_REQUESTS = (
 COMMENTER_CONFIRMATIONS = (
     Rule("commenter-confirm-email", by="email", period=24 * 60 * 60, gap=True),
 )
+# "Follow this article" without a comment: plenty for a reader, too few to mail strangers
+# (each address also gets one confirmation mail a day at most).
+FOLLOW_REQUESTS = (Rule("follow-ip", by="ip", limit=10, period=60 * 60),)
 # Reports from one network (IPv4 /24, IPv6 /48): plenty for a reader, too few to flood the queue.
 REPORTS = (Rule("report-network", by="network", limit=10, period=60 * 60),)
+# "Helpful" votes from one network: a reader going through a long thread, not a vote farm.
+HELPFUL_VOTES = (
+    Rule("helpful-vote-network", by="network", limit="COMMENTS_RATE_VOTES_PER_HOUR", period=3600),
+)
 
 
 class RateLimited(Exception):

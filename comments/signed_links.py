@@ -17,8 +17,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -80,6 +82,31 @@ COMMENTER = Kind(
     digest_length=32,
     single_use=True,
 )
+# The appeal link in a statement of reasons (DSA Art. 20): names the removed comment; opening
+# it shows the appeal form, filing is a POST. Six months: the time the DSA gives to complain.
+# Not single-use: one open appeal per comment is the database's rule (Appeal), and the
+# commenter may come back to the link to see where their appeal stands.
+APPEAL = Kind(
+    salt="comments.moderation.appeal",
+    url_name="appeals:appeal",
+    max_age=timedelta(days=183),
+    digest_purpose="appeal.email",
+    digest_length=32,
+)
+# A moderator's approve / spam / remove link in the held-comment mail: names the comment, the
+# action and the moderator (user id, and a hash of the address it was mailed to). Opening it
+# shows a confirming page; only its POST acts, once.
+MODERATE = Kind(
+    salt="comments.moderation.mail-action",
+    url_name="moderation:from-mail",
+    max_age=timedelta(days=3),
+    digest_purpose="moderator.email",
+    digest_length=32,
+    single_use=True,
+)
+# The actions the held-comment mail offers, in its order (codes of moderation/actions.py).
+MAIL_ACTIONS = ("approve", "spam", "remove")
+MODERATE_PERMISSION = "comments.can_moderate"
 # The query-string and form field that carries a token (a field's name, not a secret).
 TOKEN_FIELD = "token"  # noqa: S105
 
@@ -110,15 +137,34 @@ class Target:
     email: str
     comment_id: int | None = None
     subscriber: Subscriber | None = None
+    user: Any = None  # a MODERATE link's moderator (an active user; permission not checked)
+    action: str = ""  # a MODERATE link's action code
 
 
 def _digest(kind: Kind, email: str) -> str:
     return keyed_digest(kind.digest_purpose, normalize_email(email))[: kind.digest_length]
 
 
-def make(kind: Kind, *, email: str, comment_id: int | None = None, subscriber=None) -> str:
-    """A token for ``kind`` naming one comment or one subscriber stored under ``email``."""
-    reference = {"c": comment_id} if comment_id is not None else {"s": subscriber.pk}
+def make(
+    kind: Kind,
+    *,
+    email: str,
+    comment_id: int | None = None,
+    subscriber=None,
+    user=None,
+    action: str = "",
+) -> str:
+    """A token for ``kind`` naming one comment or one subscriber stored under ``email``.
+
+    With ``user`` (``MODERATE``): the token names that user (``email`` is theirs), the
+    comment and the ``action`` they may take on it.
+    """
+    if user is not None:
+        reference = {"u": user.pk, "c": comment_id, "a": action}
+    elif comment_id is not None:
+        reference = {"c": comment_id}
+    else:
+        reference = {"s": subscriber.pk}
     payload = {**reference, "e": _digest(kind, email)}
     if kind.single_use:
         payload["n"] = secrets.token_urlsafe(6)  # every single-use link is a new one
@@ -190,7 +236,46 @@ def purge_used(*, now=None) -> int:
     return deleted
 
 
+def moderation_links(*, email: str, comment_ids) -> dict[int, dict[str, str]]:
+    """The held-comment mail's action links for the moderator at ``email``.
+
+    ``{comment id: {"approve": url, "spam": url, "remove": url}}``; empty when no active user
+    with ``comments.can_moderate`` has this address (an address from the settings alone gets
+    no links: an act must be logged as someone).
+    """
+    user = _moderator_with(email)
+    if user is None:
+        return {}
+    return {
+        pk: {
+            action: url(
+                MODERATE, make(MODERATE, email=email, comment_id=pk, user=user, action=action)
+            )
+            for action in MAIL_ACTIONS
+        }
+        for pk in comment_ids
+    }
+
+
+def _moderator_with(email: str):
+    email = normalize_email(email)
+    user_model = get_user_model()
+    users = user_model._default_manager.filter(
+        is_active=True, **{f"{user_model.get_email_field_name()}__iexact": email}
+    ).order_by("pk")
+    return next((user for user in users if user.has_perm(MODERATE_PERMISSION)), None)
+
+
 def _row(data: dict) -> Target | None:
+    if "u" in data:
+        user_model = get_user_model()
+        user = user_model._default_manager.filter(pk=data["u"], is_active=True).first()
+        if user is None or not Comment.objects.filter(pk=data.get("c")).exists():
+            return None
+        email = normalize_email(getattr(user, user_model.get_email_field_name()) or "")
+        if not email:
+            return None
+        return Target(email=email, comment_id=data["c"], user=user, action=str(data.get("a", "")))
     if "c" in data:
         email = Comment.objects.filter(pk=data["c"]).values_list("author_email", flat=True).first()
         return Target(email=normalize_email(email), comment_id=data["c"]) if email else None

@@ -116,6 +116,7 @@ def _defer_digest(email: str, retry_at: datetime) -> None:
 
 
 def _send_moderator_mail(email: str, comments: list[Comment], total: int) -> None:
+    links = signed_links.moderation_links(email=email, comment_ids=[c.pk for c in comments])
     items = [
         {
             "article_title": comment.article.title,
@@ -129,6 +130,7 @@ def _send_moderator_mail(email: str, comments: list[Comment], total: int) -> Non
             or _("no reason recorded"),
             "excerpt": Truncator(mail.one_line(comment.body)).chars(EXCERPT_CHARACTERS),
             "review_url": mail.site_url(f"/moderation/comment/{comment.pk}/"),
+            "actions": links.get(comment.pk, {}),
         }
         for comment in comments
     ]
@@ -151,6 +153,7 @@ def _send_moderator_mail(email: str, comments: list[Comment], total: int) -> Non
             "total": total,
             "more": total - len(items),
             "queue_url": mail.site_url("/moderation/?status=pending"),
+            "action_days": signed_links.MODERATE.max_age.days,
         },
     )
 

@@ -1,5 +1,7 @@
+from constance.apps import ConstanceConfig
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SiteConfig(AppConfig):
@@ -15,3 +17,9 @@ class SiteConfig(AppConfig):
 
 class AdminConfig(DjangoAdminConfig):
     default_site = "config.admin.AdminSite"
+
+
+class SiteSettingsConfig(ConstanceConfig):
+    """django-constance, shown in the admin as the site's settings page."""
+
+    verbose_name = _("Site settings")

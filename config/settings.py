@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from . import live_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks_db",
     "axes",
+    "config.apps.SiteSettingsConfig",  # django-constance: the admin's settings page
     "articles",
     "comments",
 ]
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Plain readers' article pages from the shared cache, before the rest of the stack.
+    "articles.fast_path.SharedPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -345,14 +350,20 @@ if COMMENTS_MODERATION not in {"auto", "pre", "post"}:
     raise ImproperlyConfigured("COMMENTS_MODERATION must be one of auto, pre, post.")
 COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
 COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)
-# Long threads are paged by top-level comment (0: one page); the first page shows the oldest
-# conversations unless COMMENTS_NEWEST_FIRST is on.
+# Long threads are paged by top-level comment (0: one page), in COMMENTS_SORT_DEFAULT's order.
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
+# The older switch: on, the default order (COMMENTS_SORT_DEFAULT unset) is newest first.
 COMMENTS_NEWEST_FIRST = env_bool("COMMENTS_NEWEST_FIRST", False)
 # Minutes a commenter may edit or delete their own comment from the browser that posted it.
 COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
 # The thread's order when the reader picks none: oldest, newest or helpful.
-COMMENTS_SORT_DEFAULT = os.environ.get("COMMENTS_SORT_DEFAULT", "oldest")
+COMMENTS_SORT_DEFAULT = os.environ.get(
+    "COMMENTS_SORT_DEFAULT", "newest" if COMMENTS_NEWEST_FIRST else "oldest"
+)
+if COMMENTS_SORT_DEFAULT not in {"oldest", "newest", "helpful"}:
+    raise ImproperlyConfigured("COMMENTS_SORT_DEFAULT must be one of oldest, newest, helpful.")
+# "Helpful" votes one network (IPv4 /24, IPv6 /48) may cast in an hour, on all comments.
+COMMENTS_RATE_VOTES_PER_HOUR = env_int("COMMENTS_RATE_VOTES_PER_HOUR", 60)
 COMMENTS_NAME_MAX_LENGTH = 100
 COMMENTS_AUTHOR_COOKIE = "comment_author"
 COMMENTS_AUTHOR_COOKIE_MAX_AGE = env_int("COMMENTS_AUTHOR_COOKIE_DAYS", 365) * 24 * 60 * 60
@@ -366,6 +377,24 @@ COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", 3)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
 # Who hears of held comments, besides the members of the Moderators group.
 COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
+# The settings page of the admin (django-constance): the policy above, changed while the site
+# runs. The environment gives the defaults; comments/site_settings.py is where they are read
+# (and cached: constance's own cache refuses a local-memory cache and queries for every
+# unchanged value, so it is not configured). Superusers, and staff with the
+# constance.change_config permission, may change them; every change is logged.
+CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
+CONSTANCE_SUPERUSER_ONLY = False
+CONSTANCE_ADDITIONAL_FIELDS = live_settings.FIELDS
+CONSTANCE_CONFIG_FIELDSETS = live_settings.FIELDSETS
+CONSTANCE_CONFIG = live_settings.config(
+    COMMENTS_MODERATION=COMMENTS_MODERATION,
+    COMMENTS_HOLD_LINKS=COMMENTS_HOLD_LINKS,
+    COMMENTS_REPORT_THRESHOLD=COMMENTS_REPORT_THRESHOLD,
+    COMMENTS_CLOSE_AFTER_DAYS=COMMENTS_CLOSE_AFTER_DAYS,
+    COMMENTS_EDIT_MINUTES=COMMENTS_EDIT_MINUTES,
+    COMMENTS_SORT_DEFAULT=COMMENTS_SORT_DEFAULT,
+    COMMENTS_MODERATOR_EMAILS=", ".join(COMMENTS_MODERATOR_EMAILS),
+)
 # Days before a comment's IP address and user agent are cleared (manage.py purge_ip_addresses).
 COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
 # Abuse defences (comments/checks.py). Each finding is recorded on the comment as a reason.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("comments.posting.urls")),
     path("", include("comments.subscriptions.urls")),
     path("", include("comments.privacy.urls")),
+    path("", include("comments.moderation.public_urls")),
     path("moderation/", include("comments.moderation.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

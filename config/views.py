@@ -17,19 +17,23 @@ def csrf_failure(request, reason=""):
     """
     from comments.posting.forms import CommentForm
 
-    form = None
+    form, kept_text = None, ""
     try:
         match = resolve(request.path_info)
     except Resolver404:
         match = None
     if request.method == "POST" and match and match.view_name == "comments:post":
         form = CommentForm(initial=CommentForm.initial_from_data(request.POST))
-    return render(
-        request,
-        "403_csrf.html",
-        {"form": form, "form_action": request.path, "cross_site": _cross_site(reason)},
-        status=403,
-    )
+    elif request.method == "POST" and match and match.view_name == "comments:edit":
+        # A commenter's edit of their own comment: its page has the token; give the text back.
+        kept_text = CommentForm.initial_from_data(request.POST).get("comment", "")
+    context = {
+        "form": form,
+        "kept_text": kept_text,
+        "form_action": request.path,
+        "cross_site": _cross_site(reason),
+    }
+    return render(request, "403_csrf.html", context, status=403)
 
 
 def _cross_site(reason: str) -> bool:

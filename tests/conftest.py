@@ -11,6 +11,7 @@ from django.tasks.signals import task_finished
 from django.utils import timezone
 
 from articles.models import Article
+from comments import site_settings
 from comments.models import Comment
 from comments.posting.forms import issue_timestamp
 
@@ -93,8 +94,14 @@ def _tests_post_fast(settings):
     # after this autouse fixture, so their passwords are hashed, and checked, with MD5.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
+    # Every test starts with nothing changed on the admin's settings page (each setting is
+    # the environment's): kept as known, so no test's first page pays the query that finds
+    # it out, and a change one test made is not kept for the next.
+    site_settings.forget()
+    cache.set(site_settings.CACHE_KEY, {})
     yield
     cache.clear()
+    site_settings.forget()
 
 
 @pytest.fixture

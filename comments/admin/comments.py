@@ -8,13 +8,13 @@ status, text, parent and details, so each change is validated, logged and shown 
 """
 
 import functools
-import re
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -22,10 +22,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..identity import canonical_ip
 from ..models import Comment, Report
 from ..moderation import actions as registry
-from ..moderation import services
+from ..moderation import search, services, undo
 from .base import (
     BOTH_LOCATIONS,
     ModeratorAccessMixin,
@@ -33,10 +32,9 @@ from .base import (
     changelist_url,
 )
 from .data_requests import data_request_view
+from .paginators import SearchPaginator
 
 Status = Comment.Status
-# The start of an IPv4 or IPv6 address as a moderator types it into the search box.
-IP_START = re.compile(r"[0-9]+(\.[0-9]*)+|[0-9a-fA-F]*:[0-9a-fA-F:]*")
 
 
 class OpenReportsFilter(admin.SimpleListFilter):
@@ -87,7 +85,8 @@ def _registry_action(action: registry.ModerationAction):
     def run(modeladmin, request, queryset):
         """Run the action's service on the selection; say how many changed."""
         selected = list(queryset.values_list("pk", flat=True))
-        changed = action.service(comments=selected, moderator=request.user)
+        with undo.recording() as logged:
+            changed = action.service(comments=selected, moderator=request.user)
         text = action.done_message(changed)
         if action.on_rows and (unchanged := len(selected) - changed):
             text += " " + ngettext(
@@ -95,7 +94,10 @@ def _registry_action(action: registry.ModerationAction):
                 "%(count)d were already so and were left as they were.",
                 unchanged,
             ) % {"count": unchanged}
-        modeladmin.message_user(request, text, messages.SUCCESS if changed else messages.WARNING)
+        level = messages.SUCCESS if changed else messages.WARNING
+        # A ban is not undone by an Undo: banning authors offers none.
+        logged = logged if action.on_rows else []
+        undo.offer(request, text, logged, next_url=request.get_full_path(), level=level)
 
     run.__name__ = action.code
     return run
@@ -125,8 +127,8 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
     # What the search box looks in is get_search_results (never the text of every comment).
     search_fields = ["author_name", "author_email", "ip_address"]
     search_help_text = _(
-        "An email address (in any spelling), an IP address or the start of one, "
-        "or part of a name or the start of an email."
+        "Words of the comment or the name, an email address (in any spelling) or the start "
+        "of one, an IP address, a network or the start of an address."
     )
     # No COUNT(*) over the whole table on every page ("n of N selected" shows the filtered n).
     show_full_result_count = False
@@ -175,24 +177,16 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
         return super().get_queryset(request).annotate_open_reports()
 
     def get_search_results(self, request, queryset, search_term):
-        """Lookups the indexes serve, never a scan of every comment's text.
+        """The moderators' one search (``moderation/search.py``), as in the queue: words of
+        the text or name, an email in any spelling, an IP address or network, each an index
+        lookup on PostgreSQL."""
+        return search.search(queryset, search_term), False
 
-        An address (it has "@") finds its comments in any spelling (they are stored
-        normalised: Jane@Exämple.com finds jane@xn--exmple-cua.com); an IP address finds that
-        address, the start of one (digits and dots, or hex and colons) the addresses it begins;
-        anything else is part of a name or the start of an email.
-        """
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        if "@" in term:
-            return queryset.by_author(term), False
-        if ip := canonical_ip(term):
-            return queryset.filter(ip_address=ip), False
-        if IP_START.fullmatch(term):
-            return queryset.filter(ip_address__startswith=term.lower()), False
-        match = Q(author_name__icontains=term) | Q(author_email__startswith=term.lower())
-        return queryset.filter(match), False
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # A search counts no further than the queue's does (a common word is in most rows).
+        searching = request.GET.get(SEARCH_VAR, "").strip()
+        paginator = SearchPaginator if searching else self.paginator
+        return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     # Comments come from the public form or a moderator's reply, both through the services.
     def has_add_permission(self, request):
@@ -325,5 +319,13 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
             if "status" in changed:
                 # Pending is not offered in the form (see CommentAdminForm).
                 action = registry.setting_status(new["status"])
-                action.service(comments=[obj], moderator=request.user)
+                with undo.recording() as logged:
+                    done = action.service(comments=[obj], moderator=request.user)
+                if done:
+                    undo.offer(
+                        request,
+                        action.done_message(done),
+                        logged,
+                        next_url=request.get_full_path(),
+                    )
         obj.refresh_from_db()

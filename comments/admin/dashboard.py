@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from articles.models import Article
 
 from ..models import Comment, Report
+from . import transparency
 from .base import changelist_url
 
 Status = Comment.Status
@@ -272,6 +273,20 @@ def _age(since, now) -> str:
     return _("%(age)s ago") % {"age": timesince(since, now, depth=1)}
 
 
+def _transparency() -> dict:
+    months = transparency.cached_report(months=transparency.DASHBOARD_MONTHS)
+    categories = transparency.categories(months)
+    return {
+        "months": months,
+        "by_reason": [
+            {"label": label, "counts": [month.by_reason.get(label, 0) for month in months]}
+            for label in categories
+        ],
+        "csv_url": reverse("admin:comments_transparency_csv"),
+        "csv_months": transparency.CSV_MONTHS,
+    }
+
+
 def dashboard_context() -> dict:
     """What templates/admin/index.html needs for the dashboard block."""
     data = dashboard()
@@ -287,6 +302,7 @@ def dashboard_context() -> dict:
         "reports_url": changelist_url("report", state="open"),
         "spam_url": changelist_url("comment", status__exact=Status.SPAM),
         "queue_url": queue_url,
+        "transparency": _transparency(),
         "top_articles": [
             {
                 "title": row.article.title,

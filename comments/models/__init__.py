@@ -1,34 +1,58 @@
 """Every comment model and QuerySet: the read rules live here and nowhere else."""
 
-from .comment import (
-    OWN_COMMENTS_SESSION_KEY,
-    Comment,
-    CommentQuerySet,
-    own_comment_ids,
-    public_comment_count,
-    remember_own_comment,
-    text_fingerprint,
-)
+from .comment import Comment, CommentQuerySet, public_comment_count, text_fingerprint
+from .follows import ArticleFollow
+from .imports import EXPORT_PERMISSION, IMPORT_PERMISSION, ImportRun
 from .links import UsedLink
 from .mail import ModeratorMail, Subscriber
+from .questions import (
+    ANSWER_PERMISSION,
+    EXPERTS_GROUP,
+    expert_names,
+    is_question,
+    may_answer,
+    waiting_questions,
+)
+from .readers import (
+    OWN_COMMENTS_SESSION_KEY,
+    is_moderator,
+    own_comment_ids,
+    remember_own_comment,
+)
+from .reasons import Appeal, RemovalReason
 from .records import Ban, KeywordRule, ModerationLog, Report
 from .staff import StaffProfile, staff_public_name
+from .votes import HelpfulVote
 
 __all__ = [
+    "ANSWER_PERMISSION",
+    "EXPERTS_GROUP",
+    "EXPORT_PERMISSION",
+    "IMPORT_PERMISSION",
     "OWN_COMMENTS_SESSION_KEY",
+    "Appeal",
+    "ArticleFollow",
     "Ban",
     "Comment",
     "CommentQuerySet",
+    "HelpfulVote",
+    "ImportRun",
     "KeywordRule",
     "ModerationLog",
     "ModeratorMail",
+    "RemovalReason",
     "Report",
     "StaffProfile",
     "Subscriber",
     "UsedLink",
+    "expert_names",
+    "is_moderator",
+    "is_question",
+    "may_answer",
     "own_comment_ids",
     "public_comment_count",
     "remember_own_comment",
     "staff_public_name",
     "text_fingerprint",
+    "waiting_questions",
 ]

@@ -6,35 +6,18 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..identity import canonical_ip, clean_display_name, normalize_email
 from ..sanitize import sanitize_comment
-
-OWN_COMMENTS_SESSION_KEY = "own_comment_ids"
+from .readers import is_moderator, own_comment_ids
 
 
 def text_fingerprint(body: str) -> str:
     """The same for two texts that differ only in case and spacing (for duplicate checks)."""
     normalized = " ".join(body.casefold().split())
     return hashlib.sha256(normalized.encode()).hexdigest()[:32]
-
-
-def own_comment_ids(request) -> list[int]:
-    """IDs of the comments this browser session posted (only read if a session exists)."""
-    session = getattr(request, "session", None)
-    if session is None:
-        return []
-    # No session cookie and nothing stored yet in this request: don't touch the session store.
-    if not request.COOKIES.get(settings.SESSION_COOKIE_NAME) and not session.modified:
-        return []
-    return [int(pk) for pk in session.get(OWN_COMMENTS_SESSION_KEY, [])]
-
-
-def remember_own_comment(request, pk: int, *, kept: int = 50) -> None:
-    """Let this browser see its own held comment, marked as awaiting moderation."""
-    ids = [*request.session.get(OWN_COMMENTS_SESSION_KEY, []), pk]
-    request.session[OWN_COMMENTS_SESSION_KEY] = ids[-kept:]
 
 
 class CommentQuerySet(models.QuerySet):
@@ -58,9 +41,12 @@ class CommentQuerySet(models.QuerySet):
     def visible_q(request) -> Q:
         """Public comments, plus the requester's own comments still awaiting moderation.
 
-        "Own" means posted from this browser session; nobody else ever sees a held comment.
+        "Own" means posted from this browser session; nobody else ever sees a held comment,
+        except a signed-in moderator (``is_moderator``), who sees every held comment in place.
         """
         visible = CommentQuerySet.public_q()
+        if is_moderator(request):
+            return visible | Q(status=Comment.Status.PENDING)
         own_ids = own_comment_ids(request) if request is not None else []
         if own_ids:
             visible |= Q(pk__in=own_ids, status=Comment.Status.PENDING)
@@ -74,6 +60,15 @@ class CommentQuerySet(models.QuerySet):
 
     def thread_order(self):
         return self.order_by("created_at", "pk")
+
+    def picked(self):
+        """Editors' picks, the newest pick first."""
+        return self.filter(picked_at__isnull=False).order_by("-picked_at", "-pk")
+
+    def making_author_known(self):
+        """Comments that make their address a returning commenter's (imported ones only
+        when the import trusted them, ``import_comments --trust-approved``)."""
+        return self.filter(makes_author_known=True)
 
     def by_author(self, email: str):
         """Every comment stored under the address (compared in its normalised form)."""
@@ -178,10 +173,38 @@ class Comment(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     hold_reasons = models.JSONField(_("why it was held"), default=list, blank=True, editable=False)
-    created_at = models.DateTimeField(_("posted at"), auto_now_add=True, db_index=True)
+    # A default rather than auto_now_add, so an imported comment keeps its original date.
+    created_at = models.DateTimeField(
+        _("posted at"), default=timezone.now, editable=False, db_index=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the commenter changed their text (``posting.editing``): readers see "(edited)".
+    edited_at = models.DateTimeField(
+        _("edited by its author at"), null=True, blank=True, editable=False
+    )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
+    # Where an imported comment came from (``comments.importers``); blank for posted ones.
+    source_system = models.CharField(
+        _("imported from"),
+        max_length=20,
+        blank=True,
+        default="",
+        editable=False,
+        choices=[("wordpress", "WordPress"), ("disqus", "Disqus")],
+    )
+    source_id = models.CharField(
+        _("ID in the source"), max_length=100, blank=True, default="", editable=False
+    )
+    makes_author_known = models.BooleanField(
+        default=True,
+        editable=False,
+        help_text=_(
+            "Once public, this comment makes its email a returning commenter's. Imported "
+            "comments do only if the import trusted them: an import proves nothing about who "
+            "typed the address."
+        ),
+    )
     by_moderator = models.BooleanField(
         _("posted as moderator"), default=False, help_text=_("Shown with a Moderator badge.")
     )
@@ -189,6 +212,17 @@ class Comment(models.Model):
         _("notify of replies"),
         default=False,
         help_text=_("The commenter asked to hear of replies."),
+    )
+    # Readers' "Helpful" votes (``HelpfulVote``), kept here so sorting and showing need no count.
+    helpful_count = models.PositiveIntegerField(_("helpful votes"), default=0, editable=False)
+    picked_at = models.DateTimeField(
+        _("editors' pick since"), null=True, blank=True, editable=False
+    )
+    # Q&A mode (``models.questions``): when an expert first answered this question, and
+    # whether this comment is such an answer (shown with an Expert badge).
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, editable=False)
+    by_expert = models.BooleanField(
+        _("posted as expert"), default=False, help_text=_("Shown with an Expert badge.")
     )
 
     objects = CommentQuerySet.as_manager()
@@ -201,6 +235,14 @@ class Comment(models.Model):
             models.Index(fields=["author_email"]),
             models.Index(fields=["text_fingerprint", "created_at"]),
             models.Index(fields=["article", "parent", "status", "created_at"]),
+            models.Index(
+                fields=["article", "-helpful_count", "created_at"], name="comment_helpful_idx"
+            ),
+            models.Index(
+                fields=["article", "-picked_at"],
+                condition=Q(picked_at__isnull=False),
+                name="comment_picked_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -210,10 +252,18 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="comment_not_its_own_parent"
             ),
+            models.UniqueConstraint(
+                fields=["source_system", "source_id"],
+                condition=~Q(source_id=""),
+                name="comment_unique_source",
+            ),
         ]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        permissions = [("can_moderate", _("Can moderate comments"))]
+        permissions = [
+            ("can_moderate", _("Can moderate comments")),
+            ("can_answer", _("Can answer readers' questions as an expert")),
+        ]
 
     def __str__(self):
         return f"Comment #{self.pk} by {self.author_name} ({self.get_status_display()})"

@@ -26,6 +26,8 @@ class Subscriber(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # When the last digest of followed articles went out (``follow_mail``): one a day at most.
+    digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("reply subscriber")

@@ -58,9 +58,28 @@ class ModerationLog(models.Model):
     to_status = models.CharField(max_length=10, choices=Comment.Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # The ground a removal cites (the statement of reasons mails it); PROTECT: a reason once
+    # used is switched off, not deleted, so the log and the transparency numbers keep it.
+    reason = models.ForeignKey(
+        "comments.RemovalReason",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("removal reason"),
+    )
+    # Stored, not derived from ``moderator`` being empty: deleting a moderator's account
+    # empties ``moderator`` but does not make their decisions automated.
+    automated = models.BooleanField(
+        _("automated"), default=False, help_text=_("The site decided by itself (no person).")
+    )
+    # Set on a comment's first decision only (approve, spam, remove, hide): seconds from its
+    # posting to that decision, for the median time to decision (comments/admin/transparency).
+    decision_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["action", "created_at"], name="log_action_when")]
         verbose_name = _("moderation log entry")
         verbose_name_plural = _("moderation log")
 

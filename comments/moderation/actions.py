@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..models import Comment
-from . import services
+from . import picks, services
 
 Status = Comment.Status
 ALL_STATUSES = frozenset(Status.values)
@@ -40,6 +40,11 @@ class ModerationAction:
     object_phrase: Promise | str = THE_COMMENT_BY
     # In the queue (row buttons, bulk bar) and on the comment page; False: the admin only.
     on_rows: bool = True
+    # A further test of the comment beyond its status (e.g. "not picked yet"); None: none.
+    offered_if: Callable[[Comment], bool] | None = None
+    # Offered with a removal reason and a note for the commenter (the service takes
+    # ``reason=`` and ``note=``; forms.removal_choice reads them from the request).
+    asks_reason: bool = False
 
     def done_message(self, changed: int) -> str:
         """What the moderator is told afterwards: "3 comments approved." """
@@ -51,6 +56,8 @@ class ModerationAction:
     def applies_to(self, comment: Comment, *, open_reports: int = 0) -> bool:
         """Whether a moderator is offered this action for ``comment``."""
         if self.needs_open_reports and not open_reports:
+            return False
+        if self.offered_if is not None and not self.offered_if(comment):
             return False
         return comment.status in self.statuses
 
@@ -89,6 +96,7 @@ REGISTRY: tuple[ModerationAction, ...] = (
         statuses=ALL_STATUSES - {Status.REMOVED},
         to_status=Status.REMOVED,
         style="btn-danger",
+        asks_reason=True,
     ),
     ModerationAction(
         code="restore",
@@ -110,6 +118,25 @@ REGISTRY: tuple[ModerationAction, ...] = (
         needs_open_reports=True,
         style="btn-outline-success",
         object_phrase=_(" on the comment by"),
+    ),
+    ModerationAction(
+        code="pick",
+        label=_("Editors' pick"),
+        done=_("made editors' picks"),
+        service=picks.comments_pick,
+        statuses=frozenset({Status.APPROVED}),
+        style="btn-outline-success",
+        object_phrase=_(": the comment by"),
+        offered_if=lambda comment: comment.picked_at is None,
+    ),
+    ModerationAction(
+        code="unpick",
+        label=_("No longer a pick"),
+        done=_("no longer editors' picks"),
+        service=picks.comments_unpick,
+        statuses=ALL_STATUSES,
+        object_phrase=_(": the comment by"),
+        offered_if=lambda comment: comment.picked_at is not None,
     ),
     ModerationAction(
         code="ban_authors",

@@ -1,4 +1,4 @@
-"""The forms moderators fill in: edit a comment, reply as moderator, ban."""
+"""The forms moderators fill in: edit a comment, reply as moderator, ban, a removal's reason."""
 
 from django import forms
 from django.conf import settings
@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..identity import canonical_ip, rate_limit_identity, report_network
-from ..models import Ban
+from ..models import Ban, RemovalReason
 from ..sanitize import UNUSABLE_CHARACTERS
 
 
@@ -139,3 +139,23 @@ class BanForm(forms.Form):
         if expires_at and expires_at <= timezone.now():
             raise forms.ValidationError(_("The end of a ban must be in the future."))
         return expires_at
+
+
+NOTE_MAX_LENGTH = 1000
+
+
+def removal_choice(data, pk: int | str | None = None) -> dict:
+    """``{"reason": RemovalReason | None, "note": str}`` for a removal posted from the queue
+    or the comment page, as ``comments_remove`` takes them.
+
+    A row's button (``pk``) reads that row's picker ``reason-<pk>`` when it names a reason,
+    else the shared picker ``reason`` (the bulk bar, the comment page); the note to the
+    commenter is ``reason_note``, cut to ``NOTE_MAX_LENGTH``. An unknown or switched-off
+    reason counts as none: the statement then cites the comment policy in general.
+    """
+    chosen = (data.get(f"reason-{pk}", "") if pk is not None else "") or data.get("reason", "")
+    reason = None
+    if chosen.isdigit():
+        reason = RemovalReason.objects.active().filter(pk=int(chosen)).first()
+    note = " ".join(data.get("reason_note", "").split())[:NOTE_MAX_LENGTH]
+    return {"reason": reason, "note": note}

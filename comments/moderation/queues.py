@@ -13,7 +13,7 @@ from articles.models import Article
 
 from ..identity import canonical_ip, normalize_email
 from ..models import Comment, ModerationLog, Report
-from . import actions
+from . import actions, search
 
 Status = Comment.Status
 
@@ -32,6 +32,7 @@ class QueueFilters:
     order: str = "newest"
     article: int | None = None
     author: str = ""
+    q: str = ""  # words, a name, an email or an IP address (``search.search``)
 
     @classmethod
     def from_query(cls, query) -> "QueueFilters":
@@ -42,6 +43,7 @@ class QueueFilters:
             order="oldest" if query.get("order") == "oldest" else "newest",
             article=int(article) if article.isdigit() else None,
             author=query.get("author", "").strip()[:254],
+            q=query.get("q", "").strip()[: search.MAX_TERM],
         )
 
     def query_string(self, **changes) -> str:
@@ -50,6 +52,7 @@ class QueueFilters:
             "order": self.order,
             "article": self.article or "",
             "author": self.author,
+            "q": self.q,
             **changes,
         }
         return urlencode({key: value for key, value in values.items() if value})
@@ -64,7 +67,7 @@ def _filtered(filters: QueueFilters):
         if ip := canonical_ip(filters.author):
             match |= Q(ip_address=ip)
         comments = comments.filter(match)
-    return comments
+    return search.search(comments, filters.q)
 
 
 def queue(filters: QueueFilters):
@@ -81,45 +84,87 @@ def queue(filters: QueueFilters):
 # A tab or a queue counts its comments no further than this: a count is then an index range
 # of at most this many rows, not a scan of a million-comment table on every page.
 COUNT_CAP = 10_000
+# ... and no further than this while a search narrows it: a common word is in hundreds of
+# thousands of comments, and a count that stops at the 1,001st match reads a few thousand
+# rows of a tab's index newest first (a larger cap makes PostgreSQL collect every match).
+SEARCH_COUNT_CAP = 1_000
 
 
-def capped_count(comments) -> int:
-    """How many comments, counted no further than ``COUNT_CAP + 1``."""
-    return comments.order_by()[: COUNT_CAP + 1].count()
+def count_cap(filters: QueueFilters) -> int:
+    """How far the tabs and pages of ``filters`` count: ``SEARCH_COUNT_CAP`` with a search."""
+    return SEARCH_COUNT_CAP if filters.q else COUNT_CAP
 
 
-def count_label(count: int) -> str:
-    """ "42", or "10,000+" past the cap."""
-    return f"{COUNT_CAP:,}+" if count > COUNT_CAP else f"{count:,}"
+def capped_count(comments, cap: int | None = None) -> int:
+    """How many comments, counted no further than ``cap + 1`` (default ``COUNT_CAP``): one
+    ``SELECT COUNT(*) FROM (... LIMIT cap + 1)``, which stops at the first ``cap + 1``."""
+    cap = COUNT_CAP if cap is None else cap
+    return comments.order_by()[: cap + 1].count()
+
+
+def count_label(count: int | None, cap: int | None = None) -> str:
+    """ "42", or "10,000+" past the cap (default ``COUNT_CAP``); "" for a tab not counted."""
+    if count is None:
+        return ""
+    cap = COUNT_CAP if cap is None else cap
+    return f"{cap:,}+" if count > cap else f"{count:,}"
 
 
 class CappedPaginator(Paginator):
-    """Pages of a queue that counts no further than ``COUNT_CAP``: the pages past it are not
-    offered (a moderator works from the newest or the oldest end, and filters narrow)."""
+    """Pages of a queue that counts no further than ``cap`` (default ``COUNT_CAP``): the pages
+    past it are not offered (a moderator works from the newest or the oldest end, and filters
+    and searches narrow). ``count``, when given, is the capped count already known (a tab's)."""
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = COUNT_CAP if cap is None else cap
+        if count is not None:
+            self.__dict__["count"] = count  # the cached_property, already known
 
     @cached_property
     def count(self) -> int:
-        return capped_count(self.object_list)
+        # In the page's own order: PostgreSQL then walks the (status, created_at) index as the
+        # page does, and stops at the cap, where a bitmap of a common word's matches would not.
+        return self.object_list[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.count > self.cap
 
 
-def tabs(filters: QueueFilters) -> list[dict]:
-    """Each tab with its (capped) count under the current article/author filters.
+def tab_counts(filters: QueueFilters) -> dict[str, int | None]:
+    """Each tab's count (``TABS`` keys) under the current filters, capped at ``count_cap``.
 
-    One small query per tab, each an index range of at most ``COUNT_CAP`` rows.
+    Without a search: one query per tab, each an index range of at most ``COUNT_CAP`` rows.
+    With one: the "reported" tab as above, and one query reading the statuses of the first
+    ``SEARCH_COUNT_CAP + 1`` matches in any tab (it stops there, so a common word costs a few
+    thousand rows): if there are no more, every tab's count is exact; if there are more, the
+    status tabs are not counted (None; the queue then counts the current tab alone).
     """
     comments = _filtered(filters)
-    counts = {status: capped_count(comments.filter(status=status)) for status in Status.values}
-    counts["reported"] = capped_count(comments.with_open_reports())
+    cap = count_cap(filters)
+    if not filters.q:
+        counts = {
+            status: capped_count(comments.filter(status=status), cap) for status in Status.values
+        }
+    else:
+        found = list(comments.order_by().values_list("status", flat=True)[: cap + 1])
+        over = len(found) > cap
+        counts = {status: None if over else found.count(status) for status in Status.values}
+    counts["reported"] = capped_count(comments.with_open_reports(), cap)
+    return counts
+
+
+def tabs(filters: QueueFilters, counts: dict[str, int | None]) -> list[dict]:
+    """Each tab for the template: its label, its ``counts`` entry, whether it is the current one
+    and its link (the filters and search kept)."""
+    cap = count_cap(filters)
     return [
         {
             "key": key,
             "label": label,
             "count": counts[key],
-            "count_label": count_label(counts[key]),
+            "count_label": count_label(counts[key], cap),
             "active": key == filters.status,
             "query": filters.query_string(status=key, page=""),
         }
@@ -214,7 +259,8 @@ def standings(comment: Comment, decisions: list[ModerationLog]) -> list[Standing
                 status=row.to_status or comment.status,
                 at=row.created_at,
                 by=row.moderator.get_username() if row.moderator else "",
-                reasons=(note,) if note else (),
+                # A removal's reason (the statement of reasons cites it), then the note.
+                reasons=tuple(r for r in (row.reason and row.reason.title, note) if r),
             )
         )
     return result
@@ -266,7 +312,7 @@ def rows(comments: list[Comment]) -> list[Row]:
     decisions: dict[int, list[ModerationLog]] = {}
     for row in (
         ModerationLog.objects.filter(comment__in=ids, action__in=DECISIONS)
-        .select_related("moderator")
+        .select_related("moderator", "reason")
         .order_by("created_at", "pk")
     ):
         decisions.setdefault(row.comment_id, []).append(row)

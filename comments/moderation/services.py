@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .. import lifecycle
 from ..identity import normalize_email
-from ..models import Ban, Comment, ModerationLog, StaffProfile, staff_public_name
+from ..models import Ban, Comment, ModerationLog, RemovalReason, StaffProfile, staff_public_name
 
 Status = Comment.Status
 Action = ModerationLog.Action
@@ -26,7 +26,9 @@ def _locked(comments: Iterable[Comment] | Iterable[int]) -> list[Comment]:
     return list(Comment.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
 
 
-def _set_status(comments, *, status: str, action: str, moderator, note: str = "") -> int:
+def _set_status(
+    comments, *, status: str, action: str, moderator, note: str = "", reason=None
+) -> int:
     changed = 0
     with transaction.atomic():
         for comment in _locked(comments):
@@ -44,6 +46,7 @@ def _set_status(comments, *, status: str, action: str, moderator, note: str = ""
                 from_status=previous,
                 to_status=status,
                 note=note,
+                reason=reason,
             )
             lifecycle.status_changed(comment, previous=previous)
             changed += 1
@@ -101,9 +104,19 @@ def comments_mark_spam(*, comments, moderator, note: str = "") -> int:
     )
 
 
-def comments_remove(*, comments, moderator, note: str = "") -> int:
+def comments_remove(*, comments, moderator, note: str = "", reason=None) -> int:
+    """Remove the comments; returns how many changed. Each author with an email is mailed a
+    statement of reasons (``lifecycle.log``) citing ``reason`` (a ``RemovalReason`` or its
+    id; None or an unknown id: the comment policy in general) and ``note``."""
+    if reason is not None and not isinstance(reason, RemovalReason):
+        reason = RemovalReason.objects.filter(pk=reason).first()
     return _set_status(
-        comments, status=Status.REMOVED, action=Action.REMOVE, moderator=moderator, note=note
+        comments,
+        status=Status.REMOVED,
+        action=Action.REMOVE,
+        moderator=moderator,
+        note=note,
+        reason=reason,
     )
 
 

@@ -11,14 +11,15 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from ..models import Ban, Comment, ModerationLog
-from . import actions, queues, services
-from .forms import BanForm, EditForm, ModeratorReplyForm
+from ..models import Ban, Comment, ModerationLog, RemovalReason
+from . import actions, queues, services, undo
+from .forms import BanForm, EditForm, ModeratorReplyForm, removal_choice
 
 PAGE_SIZE = 50
 
@@ -38,16 +39,24 @@ def moderator_required(view):
 @moderator_required
 def queue(request):
     filters = queues.QueueFilters.from_query(request.GET)
-    page = queues.CappedPaginator(queues.queue(filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    counts = queues.tab_counts(filters)
+    paginator = queues.CappedPaginator(
+        queues.queue(filters),
+        PAGE_SIZE,
+        cap=queues.count_cap(filters),
+        count=counts[filters.status],
     )
+    page = paginator.get_page(request.GET.get("page"))
+    counts[filters.status] = paginator.count  # a search past the cap counts this tab alone
     rows = queues.rows(list(page.object_list))
     return render(
         request,
         "moderation/queue.html",
         {
             "filters": filters,
-            "tabs": queues.tabs(filters),
+            "tabs": queues.tabs(filters, counts),
+            # A search past the cap counts the current tab alone: the page says so.
+            "uncounted_past": f"{queues.count_cap(filters):,}" if None in counts.values() else "",
             "page_obj": page,
             "rows": rows,
             "article": queues.chosen_article(filters),
@@ -60,15 +69,21 @@ def queue(request):
                 and (not action.needs_open_reports or filters.status == "reported")
             ],
             "keyboard_actions": actions.with_keys(),
+            "removal_reasons": RemovalReason.objects.active(),
         },
     )
 
 
-def _back(request, fallback="moderation:queue"):
+def _safe_next(request, fallback="moderation:queue") -> str:
+    """The form's ``next`` if it is a URL on this site, else the ``fallback`` route's URL."""
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
+        return target
+    return reverse(fallback)
+
+
+def _back(request, fallback="moderation:queue"):
+    return redirect(_safe_next(request, fallback))
 
 
 @require_POST
@@ -88,8 +103,25 @@ def act(request):
     elif not ids:
         messages.error(request, _("Select at least one comment."))
     else:
-        changed = action.service(comments=[int(pk) for pk in ids], moderator=request.user)
-        messages.success(request, action.done_message(changed))
+        row = ids[0] if row_action else None
+        extra = removal_choice(request.POST, row) if action.asks_reason else {}
+        with undo.recording() as logged:
+            changed = action.service(
+                comments=[int(pk) for pk in ids], moderator=request.user, **extra
+            )
+        undo.offer(request, action.done_message(changed), logged, next_url=_safe_next(request))
+    return _back(request)
+
+
+@require_POST
+@moderator_required
+def undo_decision(request):
+    """The "Undo" button of a status change: put the comments back (``undo.comments_undo``)."""
+    result = undo.comments_undo(
+        log_ids=undo.parse_ids(request.POST.get(undo.LOGS_FIELD, "")), moderator=request.user
+    )
+    level, text = undo.result_message(result)
+    messages.add_message(request, level, text)
     return _back(request)
 
 
@@ -107,6 +139,8 @@ def comment_detail(request, pk):
             "edit_form": EditForm(initial={"body": comment.body}),
             "reply_form": ModeratorReplyForm(),
             "ban_form": BanForm.for_comment(comment),
+            "removal_reasons": RemovalReason.objects.active(),
+            "appeals": comment.appeals.select_related("decided_by"),
         },
     )
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .. import site_settings
 from ..models import Ban, Comment, KeywordRule, text_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ class Submission:
     article_id: int | None = None
     honeypot: str = ""
     seconds_to_submit: float | None = None
+    # The comment itself when its author edits it: it is not its own duplicate.
+    comment_id: int | None = None
 
     def fields(self) -> dict[str, str]:
         """Every part a keyword may hide in, named as moderators read it."""
@@ -104,7 +107,7 @@ def keywords(submission: Submission) -> list[Finding]:
 
 def too_many_links(submission: Submission) -> list[Finding]:
     links = len(HREF.findall(submission.body_html))
-    limit = settings.COMMENTS_HOLD_LINKS
+    limit = site_settings.hold_links()
     if limit and links >= limit:
         message = ngettext("%(count)d link", "%(count)d links", links) % {"count": links}
         return [Finding("links", message, "hold")]
@@ -148,6 +151,8 @@ def duplicate(submission: Submission) -> list[Finding]:
         text_fingerprint=text_fingerprint(submission.body),
         created_at__gte=timezone.now() - timedelta(hours=window),
     ).exclude(status=Comment.Status.REMOVED)
+    if submission.comment_id is not None:
+        same_text = same_text.exclude(pk=submission.comment_id)
     if same_text.exists():
         return [Finding("duplicate", _("the same text as a recent comment"), "hold")]
     return []

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from articles.models import Article
 
 from ..models import Comment
-from ..sanitize import XmlTextAtomFeed, XmlTextRssFeed
+from ..xml_feeds import XmlTextAtomFeed, XmlTextRssFeed
 
 FEED_SIZE = 50
 
@@ -13,7 +13,7 @@ FEED_SIZE = 50
 class ArticleCommentsFeed(Feed):
     """The newest approved comments on one article. Names only: never an email.
 
-    Well-formed XML for any text stored (``sanitize.XmlTextFeedMixin``).
+    Well-formed XML for any text stored (``xml_feeds.XmlTextFeedMixin``).
     """
 
     feed_type = XmlTextRssFeed

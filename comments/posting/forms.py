@@ -2,16 +2,18 @@ import re
 import time
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout
+from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxLengthValidator, URLValidator
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..identity import clean_display_name, impersonates_staff
 from ..models import Report
-from ..sanitize import UNUSABLE_CHARACTERS
+from ..sanitize import UNUSABLE_CHARACTERS, allowed_tags_text
 
 # Controls (but tab and newline), noncharacters such as U+FFFF, lone surrogates: never
 # meaningful in a comment, and no feed could hold them (sanitize.UNUSABLE_CHARACTERS).
@@ -39,6 +41,36 @@ class WebsiteField(forms.URLField):
     message = _("Enter a website address that starts with http:// or https://.")
     default_error_messages = {"invalid": message}
     default_validators = [URLValidator(schemes=["http", "https"], message=message)]
+
+
+def describe_comment_field(field) -> None:
+    """Tell the commenter the rules of the text, under the box: the length limit
+    (``COMMENTS_MAX_LENGTH``) and the markup they may use (the sanitizer's allowlist,
+    ``sanitize.allowed_tags_text``). The box's ``aria-describedby`` names this help (and the
+    error, when there is one), as Django sets it."""
+    limit = settings.COMMENTS_MAX_LENGTH
+    field.help_text = format_html(
+        "{} {} {}",
+        ngettext("Up to %(limit)d character.", "Up to %(limit)d characters.", limit)
+        % {"limit": limit},
+        gettext("You can use these HTML tags:"),
+        allowed_tags_text(),
+    )
+
+
+def character_count() -> HTML:
+    """Under the comment box, for ``static/js/comment_count.js``: a live "12 of N characters"
+    (N is ``COMMENTS_MAX_LENGTH``), counted as the form counts (code points, after trimming
+    and dropping control characters) and read out politely after a pause. Hidden, and empty,
+    without JavaScript: the help text states the limit."""
+    return HTML(
+        format_html(
+            '<p id="id_comment_count" class="form-text comment-count" data-limit="{}" hidden>'
+            '<span class="comment-count-text"></span>'
+            '<span class="visually-hidden comment-count-status" aria-live="polite"></span></p>',
+            settings.COMMENTS_MAX_LENGTH,
+        )
+    )
 
 
 class CommentForm(forms.Form):
@@ -79,6 +111,11 @@ class CommentForm(forms.Form):
         required=False,
         help_text=_("The first time, we send a mail to confirm it is your address."),
     )
+    follow_article = forms.BooleanField(
+        label=_("Notify me of new comments on this article"),
+        required=False,
+        help_text=_("At most one mail a day; first we send a mail to confirm it."),
+    )
     save_details = forms.BooleanField(
         label=_("Save my name, email, and website in this browser for the next time I comment."),
         required=False,
@@ -100,11 +137,13 @@ class CommentForm(forms.Form):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             "comment",
+            character_count(),
             "name",
             "email",
             "url",
             Div(Field("reference"), css_class="hp-field", aria_hidden="true"),
             "notify_replies",
+            "follow_article",
             "save_details",
             "parent",
             "issued",
@@ -122,6 +161,7 @@ class CommentForm(forms.Form):
                 ),
             )
         )
+        describe_comment_field(self.fields["comment"])
         self._had_control_characters = set()
         if self.is_bound:
             # Show the text again without the invisible characters, and say why it was not
@@ -197,6 +237,20 @@ class CommentForm(forms.Form):
             for name in (*TEXT_FIELDS, "parent")
             if data.get(name)
         }
+
+
+class FollowForm(forms.Form):
+    """ "Notify me of new comments on this article": an email address, nothing else."""
+
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        error_messages={
+            "required": _("Please enter the email address to send new comments to."),
+            "invalid": _("Please enter a valid email address, like name@example.com."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class ReportForm(forms.Form):

@@ -5,21 +5,36 @@ this section); the article view and the posting view's error page both render ``
 with it, so neither needs the other.
 
 A page of the thread exists or is not found: ``?cpage=`` is a plain page number the thread
-has, or the answer is 404 (nothing is rendered, and no shared page is kept, for it).
+has, and ``?sort=`` one of ``sorting.SORTS``, or the answer is 404 (nothing is rendered, and
+no shared page is kept, for it).
 """
 
+import html
 import re
 
 from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.http import Http404
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 from ..identity import remembered_author
-from ..models import Comment
-from .forms import CommentForm
+from ..models import (
+    Comment,
+    expert_names,
+    is_moderator,
+    may_answer,
+    own_comment_ids,
+    waiting_questions,
+)
+from .editing import mark_own_edit_windows
+from .forms import CommentForm, FollowForm
+from .sorting import default_sort, sort_from, sort_links, thread_query
 from .threads import ThreadPaginator, page_of
 
 TEMPLATE = "articles/article_detail.html"
+# How many editors' picks the strip above the thread shows (the newest picks).
+PICKS_SHOWN = 5
 
 # The page numbers the site writes in its links: ASCII digits, no sign, space or leading zero.
 # Nine digits are more pages than any thread has; a longer number is not a page either.
@@ -41,12 +56,10 @@ def page_number(request) -> int:
 
 
 def thread_paginator(article, request) -> ThreadPaginator:
-    """The article's thread in the site's pages, as ``request``'s reader sees it (one query)."""
+    """The article's thread in the site's pages and the order ``?sort=`` names, as
+    ``request``'s reader sees it (one query). Raises Http404 for an unknown ``?sort=``."""
     return ThreadPaginator(
-        article,
-        request,
-        per_page=settings.COMMENTS_PER_PAGE,
-        newest_first=settings.COMMENTS_NEWEST_FIRST,
+        article, request, per_page=settings.COMMENTS_PER_PAGE, sort=sort_from(request)
     )
 
 
@@ -76,10 +89,17 @@ def comment_section(
     from the "save my details" cookie and pointed at the comment named by ``?replytocom=``.
     """
     number = page_number(request)
+    paginator = paginator or thread_paginator(article, request)
     try:
-        page = (paginator or thread_paginator(article, request)).page(number)
+        page = paginator.page(number)
     except EmptyPage:
         raise Http404("No such page of comments.") from None
+    # "Edit" and "Delete" on this browser's own comments (never in a shared page: no session).
+    mark_own_edit_windows(
+        (entry.comment for entry in page.thread.entries if not entry.placeholder),
+        own_comment_ids=own_comment_ids(request),
+    )
+    sort = paginator.sort
 
     if form is None:
         initial = remembered_author(request)
@@ -96,11 +116,43 @@ def comment_section(
     return {
         "thread": page.thread,
         "thread_page": page,
+        "sort": sort,
+        "sort_links": sort_links(sort),
+        # This page's own query string, which the reply links and "Cancel reply" keep.
+        "thread_query": thread_query(sort=sort, page=number),
+        "page_links": [(n, thread_query(sort=sort, page=n)) for n in page.page_range],
+        "previous_query": thread_query(sort=sort, page=number - 1),
+        "next_query": thread_query(sort=sort, page=number + 1),
+        "editors_picks": editors_picks(article),
         "comment_form": form,
+        "follow_form": FollowForm(),
+        # Q&A mode: who answers (shared page), and for staff who may answer, the questions
+        # still waiting (their page is their own: a session is never given the shared page).
+        "experts": expert_names() if article.qa_mode else [],
+        "waiting_questions": (
+            waiting_questions(article) if may_answer(getattr(request, "user", None)) else []
+        ),
         "reply_to": reply_to,
+        # A moderator's page (never the shared one): held comments in place, and actions.
+        "moderating": is_moderator(request),
         "comments_open": article.accepts_comments(),
         "max_depth": settings.COMMENTS_MAX_DEPTH,
     }
+
+
+def editors_picks(article) -> list[Comment]:
+    """The article's public editors' picks, newest pick first, ``PICKS_SHOWN`` at most
+    (one query)."""
+    picks = list(
+        Comment.objects.public()
+        .for_article(article)
+        .picked()
+        .only("pk", "author_name", "body_html", "picked_at", "article_id")[:PICKS_SHOWN]
+    )
+    for pick in picks:
+        # Plain text (the template escapes it): the sanitized HTML without its tags.
+        pick.excerpt = Truncator(html.unescape(strip_tags(pick.body_html))).words(30)
+    return picks
 
 
 def _reply_target(article, raw_id) -> Comment | None:
@@ -112,15 +164,12 @@ def _reply_target(article, raw_id) -> Comment | None:
     return Comment.objects.answerable_on(article).filter(pk=pk).first()
 
 
-def comment_location(request, comment: Comment) -> str | None:
-    """Where a comment is shown: its article's page of the thread, and its anchor."""
-    number = page_of(
-        comment,
-        request,
-        per_page=settings.COMMENTS_PER_PAGE,
-        newest_first=settings.COMMENTS_NEWEST_FIRST,
-    )
+def comment_location(request, comment: Comment, *, sort: str | None = None) -> str | None:
+    """Where a comment is shown: its article's page of the thread in ``sort``'s order (the
+    default order if None), and its anchor. None if ``request``'s reader may not see it."""
+    sort = sort or default_sort()
+    number = page_of(comment, request, per_page=settings.COMMENTS_PER_PAGE, sort=sort)
     if number is None:
         return None
-    query = f"?cpage={number}" if number > 1 else ""
+    query = thread_query(sort=sort, page=number)
     return f"{comment.article.get_absolute_url()}{query}{comment.anchor}"

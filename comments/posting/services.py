@@ -9,7 +9,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.utils.translation import ngettext
 
 from articles.models import Article
 
-from .. import lifecycle, ratelimit, signed_links, tasks
+from .. import follow_mail, lifecycle, ratelimit, signed_links, site_settings, tasks
 from ..identity import (
     KNOWN_EMAIL_NEW_BROWSER,
     CommenterKey,
@@ -41,8 +40,13 @@ class Decision:
     reasons: list[dict]
 
 
-def _decide(*, article: Article, submission: Submission, known: bool, proven: bool) -> Decision:
+def _decide(
+    *, article: Article, submission: Submission, known: bool, proven: bool, question: bool = False
+) -> Decision:
     """The status a new comment starts in, and every reason it was held or spammed.
+
+    ``question``: a top-level comment on an article in Q&A mode, always held (until an
+    expert answers it or a moderator approves it, ``moderation.answers``).
 
     ``known``: the address has a published comment; ``proven``: this browser has shown it is
     that address's (``_proves``). In the ``auto`` mode only both together publish at once; a
@@ -53,6 +57,8 @@ def _decide(*, article: Article, submission: Submission, known: bool, proven: bo
     reasons = [finding.as_reason() for finding in findings]
     if any(finding.verdict == "spam" for finding in findings):
         return Decision(Status.SPAM, reasons)
+    if question:
+        reasons.append(hold_reason("question", _("question for the experts")))
     mode = article.moderation_mode
     if mode == "pre":
         reasons.append(hold_reason("pre_moderation", _("every comment here is reviewed first")))
@@ -64,7 +70,7 @@ def _decide(*, article: Article, submission: Submission, known: bool, proven: bo
 
 
 def _has_public_comment(email: str) -> bool:
-    return Comment.objects.by_author(email).public().exists()
+    return Comment.objects.by_author(email).public().making_author_known().exists()
 
 
 def _proves(*, email: str, keys: Collection[CommenterKey], user) -> bool:
@@ -116,6 +122,7 @@ def comment_post(
     user_agent: str = "",
     user=None,
     notify_replies: bool = False,
+    follow_article: bool = False,
     honeypot: str = "",
     seconds_to_submit: float | None = None,
     own_comment_ids: Collection[int] = (),
@@ -164,7 +171,13 @@ def comment_post(
         seconds_to_submit=seconds_to_submit,
     )
     known = _has_public_comment(author_email)
-    decision = _decide(article=article, submission=submission, known=known, proven=proven)
+    decision = _decide(
+        article=article,
+        submission=submission,
+        known=known,
+        proven=proven,
+        question=article.qa_mode and answered is None,
+    )
     comment = Comment(
         article=article,
         parent=answered.reply_parent() if answered is not None else None,
@@ -184,6 +197,8 @@ def comment_post(
     lifecycle.status_changed(comment, previous=None)
     if notify_replies:
         transaction.on_commit(lambda: tasks.request_subscription.enqueue(comment.pk))
+    if follow_article:
+        transaction.on_commit(lambda: follow_mail.request_follow.enqueue(comment.pk))
     codes = {reason["code"] for reason in decision.reasons}
     if codes & {"first_comment", KNOWN_EMAIL_NEW_BROWSER}:
         # Queued for both, so a post does the same work whether or not the address is known;
@@ -309,7 +324,7 @@ def comment_report(
             )
     except IntegrityError:
         raise AlreadyReported from None
-    threshold = settings.COMMENTS_REPORT_THRESHOLD
+    threshold = site_settings.report_threshold()
     if comment.status != Status.APPROVED or comment.by_moderator or not threshold:
         return report
     sources = comment.reports.new_source_count()

@@ -16,6 +16,7 @@ from django.core.paginator import EmptyPage
 from django.db.models import BooleanField, Case, Value, When
 
 from ..models import Comment
+from .sorting import order_roots
 
 
 @dataclass(slots=True)
@@ -105,10 +106,13 @@ class _Skeleton:
     visible: set[int]
     shown: set[int]  # visible, or a placeholder above something visible
     public: int
+    helpful: dict[int, int]  # "Helpful" votes of the comments that have any
+    answered: set[int] = field(default_factory=set)  # questions an expert answered (Q&A)
 
-    def shown_roots(self, *, newest_first: bool) -> list[int]:
+    def shown_roots(self, *, sort: str) -> list[int]:
+        """The top-level comments shown, in ``sort``'s order (``sorting.order_roots``)."""
         roots = [pk for pk in self.children.get(None, []) if pk in self.shown]
-        return roots[::-1] if newest_first else roots
+        return order_roots(roots, sort=sort, helpful=self.helpful, answered=self.answered)
 
     def subtree(self, root: int) -> list[int]:
         ids, stack = [], [root]
@@ -138,14 +142,20 @@ def _skeleton(article, request) -> _Skeleton:
             visible=_flag(Comment.objects.visible_q(request)),
             public=_flag(Comment.objects.public_q()),
         )
-        .values_list("pk", "parent_id", "visible", "public")
+        .values_list("pk", "parent_id", "visible", "public", "helpful_count", "answered_at")
     )
     parent: dict[int, int | None] = {}
     children: dict[int | None, list[int]] = {}
     visible: set[int] = set()
+    helpful: dict[int, int] = {}
+    answered: set[int] = set()
     public = 0
-    for pk, parent_id, is_visible, is_public in rows:
+    for pk, parent_id, is_visible, is_public, helpful_count, answered_at in rows:
         parent[pk] = parent_id
+        if helpful_count:
+            helpful[pk] = helpful_count
+        if answered_at is not None:
+            answered.add(pk)
         children.setdefault(parent_id, []).append(pk)
         if is_visible:
             visible.add(pk)
@@ -156,7 +166,7 @@ def _skeleton(article, request) -> _Skeleton:
         while up is not None and up not in shown:
             shown.add(up)
             up = parent.get(up)
-    return _Skeleton(parent, children, visible, shown, public)
+    return _Skeleton(parent, children, visible, shown, public, helpful, answered)
 
 
 def _placeholder(row: Comment) -> Comment:
@@ -173,15 +183,17 @@ def _placeholder(row: Comment) -> Comment:
 
 class ThreadPaginator:
     """``article``'s thread as ``request``'s reader sees it, in pages of ``per_page``
-    top-level conversations (0: one page), each with all its replies.
+    top-level conversations (0: one page), each with all its replies, the conversations in
+    ``sort``'s order (``sorting.SORTS``).
 
     Making it is one query (the thread's shape); ``num_pages`` is then known (at least 1, so
     an empty thread has its page 1), and each ``page()`` is one more query.
     """
 
-    def __init__(self, article, request, *, per_page: int, newest_first: bool):
+    def __init__(self, article, request, *, per_page: int, sort: str):
+        self.sort = sort
         self._skeleton = _skeleton(article, request)
-        self._roots = self._skeleton.shown_roots(newest_first=newest_first)
+        self._roots = self._skeleton.shown_roots(sort=sort)
         self.per_page = per_page
         self.num_pages = max(1, -(-len(self._roots) // per_page)) if per_page else 1
 
@@ -214,8 +226,9 @@ class ThreadPaginator:
         )
 
 
-def page_of(comment: Comment, request, *, per_page: int, newest_first: bool) -> int | None:
-    """The page of its article's thread on which ``request``'s reader sees ``comment``.
+def page_of(comment: Comment, request, *, per_page: int, sort: str) -> int | None:
+    """The page of its article's thread, in ``sort``'s order, on which ``request``'s reader
+    sees ``comment``.
 
     None if that reader may not see it. One query whatever the thread's size.
     """
@@ -224,5 +237,5 @@ def page_of(comment: Comment, request, *, per_page: int, newest_first: bool) -> 
         return None
     if not per_page:
         return 1
-    roots = skeleton.shown_roots(newest_first=newest_first)
+    roots = skeleton.shown_roots(sort=sort)
     return roots.index(skeleton.root_of(comment.pk)) // per_page + 1

@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -24,14 +25,20 @@ from ..identity import (
 )
 from ..models import Comment, own_comment_ids, remember_own_comment
 from ..ratelimit import RateLimited
-from . import services
+from . import editing, services
 from .forms import CommentForm, ReportForm
 from .section import TEMPLATE, comment_location, page_context
+from .sorting import sort_from
 
 # Shown after a post with "Notify me of replies by email" ticked.
 NOTIFY_NOTICE = gettext_lazy(
     "Check your inbox: we have sent a link to confirm reply notifications, unless this "
     "address has confirmed them already."
+)
+# Shown after asking to follow an article (from the comment form or the form under the thread).
+FOLLOW_NOTICE = gettext_lazy(
+    "Check your inbox: unless this address follows this article already, we have sent a "
+    "link to confirm it (at most one mail a day)."
 )
 
 
@@ -89,6 +96,7 @@ def comment_post(request, slug):
                 user_agent=request.headers.get("User-Agent", ""),
                 user=request.user,
                 notify_replies=data["notify_replies"],
+                follow_article=data["follow_article"],
                 honeypot=data["reference"],
                 seconds_to_submit=form.seconds_to_submit,
                 own_comment_ids=own_comment_ids(request),
@@ -118,12 +126,13 @@ def comment_post(request, slug):
             response["Retry-After"] = str(limited.retry_after)
             return response
         else:
-            if comment.awaiting_moderation:
-                remember_own_comment(request, comment.pk)
+            _remember(request, comment)
             if data["notify_replies"]:
                 # The same words whether or not the address has confirmed already (or gets
                 # nothing, as spam): the page must not tell who is subscribed.
                 messages.info(request, NOTIFY_NOTICE)
+            if data["follow_article"]:
+                messages.info(request, FOLLOW_NOTICE)
             response = redirect(comment_location(request, comment) or article.get_absolute_url())
             if data["save_details"]:
                 remember_author(response, name=data["name"], email=data["email"], url=data["url"])
@@ -133,6 +142,26 @@ def comment_post(request, slug):
                 remember_commenter(response, with_commenter_key(keys, comment.commenter_key))
             return response
     return render(request, TEMPLATE, page_context(request, article, form))
+
+
+def _remember(request, comment: Comment) -> None:
+    """The session is this browser's proof: it shows its held comments, and lets it edit or
+    delete what it posted while the window is open (editing.py).
+
+    A session that holds nothing but published comments ends with their edit window, so the
+    commenter reads the shared (cached) page again afterwards, like any reader.
+    """
+    deadline = editing.edit_deadline(comment)
+    if comment.awaiting_moderation:
+        remember_own_comment(request, comment.pk)
+        request.session.set_expiry(None)  # the site's session age: until it is decided
+    elif comment.is_public and deadline is not None:
+        only_edits = not request.session.keys() or request.session.get_expiry_age() < (
+            settings.SESSION_COOKIE_AGE
+        )
+        remember_own_comment(request, comment.pk)
+        if only_edits:
+            request.session.set_expiry(deadline)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -149,11 +178,12 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 def comment_permalink(request, pk):
-    """A comment's lasting address: redirects to the page of the thread that shows it now."""
+    """A comment's lasting address: redirects to the page of the thread that shows it now, in
+    the order ``?sort=`` names (the default without it; 404 for an order the site lacks)."""
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     location = None
     if comment.article.is_published:
-        location = comment_location(request, comment)
+        location = comment_location(request, comment, sort=sort_from(request))
     if location is None:
         raise Http404("No such comment is shown.")
     return redirect(location)

@@ -20,39 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .. import lifecycle, mail, ratelimit, signed_links, tasks
-from ..identity import normalize_email
-from ..models import Ban, Comment, ModerationLog, ModeratorMail, Subscriber
+from .. import lifecycle, ratelimit, signed_links, tasks
+from ..models import Appeal, Comment, ModerationLog, ModeratorMail, Subscriber
+from .export import commenter_export as commenter_export  # the area's services, in one place
+from .export import require_email
 
 LINK_MAX_AGE = signed_links.DATA_ACCESS.max_age
 ACCESS_MAX_AGE = timedelta(hours=1)
 ANONYMOUS_NAME = "Anonymous"
 ERASED_ADDRESS = "[address erased]"
-
-REPORTS_MADE_NOTE = (
-    "Reports you made about other people's comments are not stored under your email address. "
-    "For each report we keep only the comment, the reason and any details you typed, and a "
-    "keyed hash of your browser session (so one browser can report a comment once) and of "
-    "your network (so many browsers on one network count once). Those hashes "
-    "cannot be traced back to you or to this address, so there are no reports we can find, "
-    "export or delete by email."
-)
-BANS_NOTE = (
-    "If moderators banned this address, the ban is kept after an erasure request so that the "
-    "site stays protected from abuse; it is listed here so you know it exists."
-)
-
-
-def _require_email(email: str) -> str:
-    """The normalised address; a blank one would match every anonymised comment."""
-    normalised = normalize_email(email or "")
-    if "@" not in normalised:
-        raise ValueError("A data-rights request needs a complete email address.")
-    return normalised
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _scrub(text: str, email: str) -> str:
@@ -73,113 +49,6 @@ def _scrub_reasons(reasons, email: str):
             }
         scrubbed.append(reason)
     return scrubbed
-
-
-# Export ------------------------------------------------------------------------------------
-
-
-def commenter_export(*, email: str) -> dict:
-    """Everything stored under the address (any letter case), as JSON-ready data.
-
-    Their comments with every stored field (status, IP address, user agent, times, the article's
-    title and address, what moderators did with them), their reply subscription, a moderator
-    mail record if the address is a moderator's, bans naming the address, and a note explaining
-    why reports they made cannot be found by email.
-    """
-    email = _require_email(email)
-    comments = (
-        Comment.objects.by_author(email)
-        .select_related("article")
-        .prefetch_related("log")
-        .order_by("created_at", "pk")
-    )
-    subscriber = Subscriber.objects.filter(email=email).first()
-    moderator_mail = ModeratorMail.objects.filter(email=email).first()
-    bans = Ban.objects.for_email(email).order_by("created_at")
-    return {
-        "generated_at": _iso(timezone.now()),
-        "site": settings.SITE_NAME,
-        "site_url": mail.site_url(),
-        "email": email,
-        "comments": [_comment_data(comment) for comment in comments],
-        "reply_subscription": _subscriber_data(subscriber),
-        "moderator_mail": (
-            {
-                "email": moderator_mail.email,
-                "last_sent_at": _iso(moderator_mail.last_sent_at),
-            }
-            if moderator_mail
-            else None
-        ),
-        "bans": [
-            {
-                "value": ban.value,
-                "reason": ban.reason,
-                "created_at": _iso(ban.created_at),
-                "expires_at": _iso(ban.expires_at),
-                "lifted_at": _iso(ban.lifted_at),
-            }
-            for ban in bans
-        ],
-        "bans_note": BANS_NOTE,
-        "reports_made": [],
-        "reports_made_note": REPORTS_MADE_NOTE,
-    }
-
-
-def _comment_data(comment: Comment) -> dict:
-    article = comment.article
-    return {
-        "id": comment.pk,
-        "article": {
-            "title": article.title,
-            "url": mail.site_url(article.get_absolute_url()),
-        },
-        "url": (mail.site_url(comment.get_absolute_url()) if comment.is_public else None),
-        "in_reply_to": comment.in_reply_to_id or comment.parent_id,
-        "shown_under": comment.parent_id,
-        "depth": comment.depth,
-        "author_name": comment.author_name,
-        "author_email": comment.author_email,
-        "author_url": comment.author_url,
-        "body": comment.body,
-        "body_html": comment.body_html,
-        # A hash of the text in lower case, used to spot the same text posted twice.
-        "text_fingerprint": comment.text_fingerprint,
-        "status": comment.status,
-        "status_label": str(comment.get_status_display()),
-        "hold_reasons": comment.hold_reasons,
-        "created_at": _iso(comment.created_at),
-        "updated_at": _iso(comment.updated_at),
-        "ip_address": comment.ip_address,
-        "user_agent": comment.user_agent,
-        "notify_replies": comment.notify_replies,
-        "posted_as_moderator": comment.by_moderator,
-        "posted_from_staff_account": comment.user_id is not None,
-        # What happened to the comment; which moderator did it is theirs, not the commenter's.
-        "moderation_history": [
-            {
-                "action": entry.action,
-                "from_status": entry.from_status,
-                "to_status": entry.to_status,
-                "note": entry.note,
-                "at": _iso(entry.created_at),
-            }
-            for entry in sorted(comment.log.all(), key=lambda entry: (entry.created_at, entry.pk))
-        ],
-    }
-
-
-def _subscriber_data(subscriber: Subscriber | None) -> dict | None:
-    if subscriber is None:
-        return None
-    return {
-        "email": subscriber.email,
-        "created_at": _iso(subscriber.created_at),
-        "confirmation_sent_at": _iso(subscriber.confirmation_sent_at),
-        "confirmed_at": _iso(subscriber.confirmed_at),
-        "unsubscribed_at": _iso(subscriber.unsubscribed_at),
-    }
 
 
 # Anonymise and erase -----------------------------------------------------------------------
@@ -225,7 +94,7 @@ def commenter_anonymise(*, email: str, actor_description: str, moderator=None) -
     subscription and any moderator-mail row for the address are deleted. Writes one
     ``ModerationLog`` row (action "edit", no comment) whose note does not name the address.
     """
-    email = _require_email(email)
+    email = require_email(email)
     comments = list(Comment.objects.by_author(email).select_for_update().order_by("pk"))
     now = timezone.now()
     for comment in comments:
@@ -254,6 +123,10 @@ def commenter_anonymise(*, email: str, actor_description: str, moderator=None) -
         ],
     )
     lifecycle.thread_changed(comment.article_id for comment in comments)
+    # An appeal is the commenter's own words, kept like the comment's; their address goes.
+    for appeal in Appeal.objects.filter(comment__in=comments, text__icontains=email):
+        appeal.text = _scrub(appeal.text, email)
+        appeal.save(update_fields=["text"])
     subscriptions, moderator_mails = _forget_address_elsewhere(email)
     summary = ngettext(
         "Data-rights anonymisation: %(count)d comment anonymised",
@@ -281,7 +154,7 @@ def commenter_erase(*, email: str, actor_description: str, moderator=None) -> in
     moderator-mail row are deleted. Writes one ``ModerationLog`` row (action "remove", no
     comment) whose note does not name the address.
     """
-    email = _require_email(email)
+    email = require_email(email)
     doomed = {
         comment.pk: comment
         for comment in Comment.objects.by_author(email).select_for_update().order_by("pk")
@@ -299,10 +172,12 @@ def commenter_erase(*, email: str, actor_description: str, moderator=None) -> in
         orphan.parent_id = parent_id
     Comment.objects.bulk_update(orphans, ["parent"])
 
-    # A moderator's edit keeps the previous text in the log: that text is the commenter's too.
-    ModerationLog.objects.filter(comment_id__in=doomed, action=ModerationLog.Action.EDIT).update(
-        note=_("(previous text erased at the commenter's request)")
-    )
+    # An edit (a moderator's or the author's own) keeps the previous text in the log: that
+    # text is the commenter's too.
+    ModerationLog.objects.filter(
+        comment_id__in=doomed,
+        action__in=[ModerationLog.Action.EDIT, ModerationLog.Action.SELF_EDIT],
+    ).update(note=_("(previous text erased at the commenter's request)"))
     Comment.objects.filter(pk__in=doomed).delete()
     lifecycle.recompute_depths({orphan.article_id for orphan in orphans})
     lifecycle.thread_changed(comment.article_id for comment in doomed.values())

@@ -21,8 +21,10 @@ def subscriber_from_link(kind: signed_links.Kind, token: str) -> Subscriber:
 
 @transaction.atomic
 def subscriber_confirm(*, subscriber: Subscriber) -> Subscriber:
-    """Confirm the address (again): reply notifications start, an unsubscribe is undone."""
+    """Confirm the address (again): reply notifications start, an unsubscribe is undone, and
+    the article follows it asked for (``ArticleFollow``) start too."""
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    subscriber.follows.pending().update(confirmed_at=timezone.now())
     if subscriber.is_active:
         return subscriber
     subscriber.confirmed_at = timezone.now()
@@ -33,7 +35,8 @@ def subscriber_confirm(*, subscriber: Subscriber) -> Subscriber:
 
 @transaction.atomic
 def subscriber_unsubscribe(*, subscriber: Subscriber) -> Subscriber:
-    """Stop every reply notification to the address; repeating it changes nothing."""
+    """Stop every mail about comments to the address (replies and followed articles);
+    repeating it changes nothing."""
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     if subscriber.unsubscribed_at is None:
         subscriber.unsubscribed_at = timezone.now()

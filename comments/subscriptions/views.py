@@ -70,8 +70,16 @@ def confirm(request):
     if request.method == "POST":
         subscriber = services.subscriber_confirm(subscriber=subscriber)
         return _page(request, "confirmed.html", subscriber)
+    waiting = list(
+        subscriber.follows.pending().order_by("created_at").values_list("article__title", flat=True)
+    )
     return _page(
-        request, "confirm.html", subscriber, token=token, already_active=subscriber.is_active
+        request,
+        "confirm.html",
+        subscriber,
+        token=token,
+        already_active=subscriber.is_active and not waiting,
+        waiting_follows=waiting,
     )
 
 

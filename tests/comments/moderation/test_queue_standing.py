@@ -11,7 +11,6 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -35,13 +34,6 @@ FIRST = "first comment from this email"
 def _auto_moderation(settings):
     settings.COMMENTS_MODERATION = "auto"
     settings.COMMENTS_REPORT_THRESHOLD = 3
-
-
-@pytest.fixture
-def mod_client(moderator):
-    client = Client()
-    client.force_login(moderator)
-    return client
 
 
 def row_html(client, comment, status: str) -> str:

@@ -21,13 +21,6 @@ def moderator(django_user_model):
 
 
 @pytest.fixture
-def mod_client(moderator):
-    client = Client()
-    client.force_login(moderator)
-    return client
-
-
-@pytest.fixture
 def held(article):
     return make_comment(
         article,

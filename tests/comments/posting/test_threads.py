@@ -122,7 +122,7 @@ def test_a_page_holds_whole_conversations(client, article, long_thread):
 
 
 def test_newest_conversations_first_when_configured(settings, client, article, long_thread):
-    settings.COMMENTS_NEWEST_FIRST = True
+    settings.COMMENTS_SORT_DEFAULT = "newest"
 
     page_1 = client.get(article.get_absolute_url()).content.decode()
 

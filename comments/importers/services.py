@@ -1,0 +1,192 @@
+"""Import a WordPress (WXR) or Disqus export: ``import_file`` and its ``ImportReport``.
+
+Imports never delete or change what is stored: each comment keeps its source (system and id,
+``Comment.source_system``/``source_id``, unique together), so a second run of the same file,
+or a run after a crash, adds only what is missing. Threads are written in batches of whole
+threads (about ``BATCH_COMMENTS`` comments), each batch's articles and comments in one
+transaction, so no thread is ever half-imported; nothing is mailed and no moderation-log row
+is written (the comments were moderated where they came from), and the threads' pages are
+refreshed (``lifecycle.thread_changed``).
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article
+
+from .. import lifecycle
+from . import disqus, wxr
+from .matching import ArticleIndex, normalize_url, slug_for
+from .records import ParseNotes, SourceThread
+from .report import ImportReport
+from .sources import (
+    DISQUS,
+    READ_ERRORS,
+    CountingReader,
+    ImportFileError,
+    describe_parse_error,
+    open_export,
+)
+from .writing import Run, resolve_deferred, write_comments
+
+SYSTEMS = {"wxr": "wordpress", DISQUS: "disqus"}
+PARSERS = {"wxr": wxr.parse, DISQUS: disqus.parse}
+# A batch ends after the thread that brings it to this many comments, or at this many threads.
+BATCH_COMMENTS = 5_000
+BATCH_THREADS = 500
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def import_file(
+    path,
+    *,
+    comments_only: bool = False,
+    dry_run: bool = False,
+    trust_approved: bool = False,
+    url_map: dict[str, str] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> ImportReport:
+    """Import the export at ``path`` (plain, ``.gz`` or ``.zip``) and return the report.
+
+    ``comments_only``: create no article; threads no existing article takes are listed in
+    ``report.unplaced``. ``dry_run``: do everything in a transaction that is rolled back, so
+    the report says what a real run would do. ``trust_approved``: imported approved comments
+    make their address a returning commenter's for moderation (otherwise they do not).
+    ``url_map``: old URL or identifier -> slug (``matching.read_mapping``). ``progress`` is
+    called with ``(bytes read since last call, total bytes or None)``.
+
+    Raises ``ImportFileError`` when the file cannot be opened or parsed; if it breaks off
+    after some threads were imported, those stay (the error's ``report`` says what they are)
+    and the thread being read is not written.
+    """
+    export = open_export(Path(path))
+    report = ImportReport(format=export.format, dry_run=dry_run)
+    run = Run(system=SYSTEMS[export.format], report=report, trust_approved=trust_approved)
+    importer = _Importer(run, ArticleIndex(url_map), comments_only=comments_only)
+    notes = ParseNotes()
+
+    def read_all():
+        def counted(size):
+            if progress is not None:
+                progress(size, export.size)
+
+        with export.open() as raw, CountingReader(raw, counted) as stream:
+            try:
+                for thread in PARSERS[export.format](stream, notes):
+                    importer.place(thread)
+            except (ImportFileError, *READ_ERRORS):
+                importer.flush()  # the threads read whole before the error are kept
+                raise
+            importer.flush()
+            with transaction.atomic():
+                lifecycle.thread_changed(resolve_deferred(run))
+
+    try:
+        if dry_run:
+            try:
+                with transaction.atomic():
+                    read_all()
+                    raise _DryRunRollback
+            except _DryRunRollback:
+                pass
+        else:
+            read_all()
+    except ImportFileError as error:
+        _merge(report, notes)
+        error.report = report
+        raise
+    except READ_ERRORS as error:
+        _merge(report, notes)
+        report.stopped = describe_parse_error(error)
+        raise ImportFileError(report.stopped, report=report) from error
+    _merge(report, notes)
+    return report
+
+
+def _merge(report: ImportReport, notes: ParseNotes) -> None:
+    report.skipped.update(notes.skipped)
+    if notes.dates_without_zone:
+        report.notes["dates without time zone (taken as UTC)"] = notes.dates_without_zone
+
+
+class _Importer:
+    def __init__(self, run: Run, index: ArticleIndex, *, comments_only: bool):
+        self.run = run
+        self.index = index
+        self.comments_only = comments_only
+        self.created: set[int] = set()
+        self.matched: set[int] = set()
+        self.unplaced: set[str] = set()
+        self.waiting: list[SourceThread] = []
+        self.waiting_comments = 0
+
+    def place(self, thread: SourceThread) -> None:
+        """Queue ``thread``; write the queue when it makes a batch."""
+        self.waiting.append(thread)
+        self.waiting_comments += len(thread.comments)
+        if self.waiting_comments >= BATCH_COMMENTS or len(self.waiting) >= BATCH_THREADS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the queued threads' articles (if new) and comments, in one transaction."""
+        threads, self.waiting, self.waiting_comments = self.waiting, [], 0
+        if not threads:
+            return
+        with transaction.atomic():
+            work = []
+            for thread in threads:
+                article_id = self._article(thread)
+                if article_id is None:
+                    self._unplaced(thread)
+                    continue
+                post = thread.post
+                when = (post.published_at if post else None) or timezone.now()
+                work.append((thread.comments, article_id, when))
+            lifecycle.thread_changed(write_comments(work, run=self.run))
+
+    def _article(self, thread: SourceThread) -> int | None:
+        report = self.run.report
+        article_id = self.index.find(thread)
+        if article_id is None and thread.post is not None and not self.comments_only:
+            article_id = self._create_article(thread).pk
+            self.created.add(article_id)
+            report.articles_created += 1
+        elif article_id is not None and not (
+            article_id in self.created or article_id in self.matched
+        ):
+            self.matched.add(article_id)
+            report.articles_matched += 1
+        return article_id
+
+    def _unplaced(self, thread: SourceThread) -> None:
+        report = self.run.report
+        report.unplaced_comments += len(thread.comments)
+        name = thread.link or thread.identifier or thread.title or f"id {thread.source_id}"
+        if thread.source_id not in self.unplaced and thread.comments:
+            self.unplaced.add(thread.source_id)
+            report.unplaced.append(name)
+
+    def _create_article(self, thread: SourceThread) -> Article:
+        post = thread.post
+        slug = slug_for(thread.slug) or slug_for(thread.title) or f"wordpress-{thread.source_id}"
+        base, n = slug[:190], 2
+        while Article.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        article = Article.objects.create(
+            title=(thread.title or slug)[:200],
+            slug=slug,
+            summary=post.summary,
+            body=post.body,
+            status=Article.Status.PUBLISHED,
+            published_at=post.published_at or timezone.now(),
+            comments_open=post.comments_open,
+            source_url=thread.link[:500] if normalize_url(thread.link) else "",
+        )
+        self.index.remember(thread, article)
+        return article

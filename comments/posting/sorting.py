@@ -1,0 +1,102 @@
+"""The orders a reader can read a thread in (``?sort=``) and the one function that applies them.
+
+A sort orders the thread's top-level conversations only; replies stay in conversation order
+(oldest first) under their parent, whatever the sort. ``oldest`` (the conversations in the
+order they began), ``newest`` (the latest first) and ``helpful`` (most "Helpful" votes first,
+ties oldest first). Without ``?sort=`` the thread is in the site's default order
+(``site_settings.sort_default()``); ``?sort=`` with any other value is a 404, like a ``?cpage=``
+the thread does not have, so no invented address makes a rendering or a cache key.
+
+The addresses the thread links to (sort links, pages, reply links) are made here too, so every
+link keeps the reader's sort and the default order keeps the article's plain address.
+"""
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .. import site_settings
+
+OLDEST, NEWEST, HELPFUL = "oldest", "newest", "helpful"
+SORTS: dict[str, Promise] = {
+    OLDEST: _("Oldest"),
+    NEWEST: _("Newest"),
+    HELPFUL: _("Most helpful"),
+}
+
+
+def default_sort() -> str:
+    """The site's order for a thread when the reader picks none (a wrong setting: oldest)."""
+    value = site_settings.sort_default()
+    return value if value in SORTS else OLDEST
+
+
+def sort_from(request) -> str:
+    """The order ``?sort=`` names, or the default without it.
+
+    Raises Http404 for any value but "oldest", "newest" or "helpful" (exact spelling).
+    """
+    value = request.GET.get("sort")
+    if value is None:
+        return default_sort()
+    if value not in SORTS:
+        raise Http404("No such order of comments.")
+    return value
+
+
+def order_roots(
+    roots: list[int],
+    *,
+    sort: str,
+    helpful: Mapping[int, int],
+    answered: Collection[int] = frozenset(),
+) -> list[int]:
+    """The display order of a thread's top-level comments.
+
+    ``roots`` are the top-level comment ids in the order they were posted; ``helpful`` maps
+    an id to its number of "Helpful" votes (missing: 0). The one place a thread's order is
+    decided: a new order (or a rule that comes before every order) is a key added here.
+    ``answered`` (Q&A mode: questions an expert answered) come before the rest in any order.
+    """
+    if sort == NEWEST:
+        ordered = roots[::-1]
+    elif sort == HELPFUL:
+        # sorted() is stable: equally helpful conversations stay oldest first.
+        ordered = sorted(roots, key=lambda pk: -helpful.get(pk, 0))
+    else:
+        ordered = roots
+    if answered:
+        # Stable again: answered questions first, each group in the reader's order.
+        ordered = sorted(ordered, key=lambda pk: pk not in answered)
+    return ordered
+
+
+def thread_query(*, sort: str, page: int = 1) -> str:
+    """The query string of a page of the thread in an order: "" for the default order's first
+    page (the article's own address), else e.g. "?sort=helpful&cpage=2"."""
+    params = {}
+    if sort != default_sort():
+        params["sort"] = sort
+    if page > 1:
+        params["cpage"] = page
+    return f"?{urlencode(params)}" if params else ""
+
+
+@dataclass(frozen=True, slots=True)
+class SortLink:
+    code: str
+    label: Promise
+    query: str  # the link's query string ("" for the article's own address)
+    current: bool
+
+
+def sort_links(current: str) -> list[SortLink]:
+    """The "Sort by" links above the thread; each leads to the first page in its order."""
+    return [
+        SortLink(code, label, thread_query(sort=code), code == current)
+        for code, label in SORTS.items()
+    ]

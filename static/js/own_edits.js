@@ -1,0 +1,32 @@
+// The countdown beside a commenter's own "Edit" and "Delete" links (and on the edit page).
+// The page works without this file: the server writes "Edit for 12 more minutes" as it renders
+// the page and refuses a change after the window (comments/posting/editing.py). With it, the
+// minutes count down, and when the time is over the links go away and the text says so.
+(function () {
+  "use strict";
+
+  var items = document.querySelectorAll("[data-edit-until]");
+  if (!items.length) return;
+
+  function refresh() {
+    var now = Date.now();
+    items.forEach(function (item) {
+      var until = Date.parse(item.getAttribute("data-edit-until"));
+      var countdown = item.querySelector(".comment-edit-countdown");
+      if (isNaN(until) || !countdown) return;
+      var minutes = Math.ceil((until - now) / 60000);
+      if (minutes <= 0) {
+        item.querySelectorAll("a").forEach(function (link) {
+          link.remove();
+        });
+        countdown.textContent = "The time to edit is over";
+        return;
+      }
+      var words = "Edit for " + minutes + " more minute" + (minutes === 1 ? "" : "s");
+      if (countdown.textContent !== words) countdown.textContent = words;
+    });
+  }
+
+  refresh();
+  window.setInterval(refresh, 10 * 1000);
+})();

@@ -1,0 +1,1 @@
+"""Import from WordPress and Disqus, export as WordPress WXR (comments/importers/)."""

@@ -1,0 +1,10 @@
+from pathlib import Path
+
+import pytest
+
+FILES = Path(__file__).parent / "files"
+
+
+@pytest.fixture
+def files() -> Path:
+    return FILES

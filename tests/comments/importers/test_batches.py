@@ -1,0 +1,129 @@
+"""Threads are written in batches: the same threads whatever the batch, in few queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+from comments.importers import disqus, services
+from comments.importers.services import import_file
+from comments.models import Comment
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+WXR_HEAD = (
+    '<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/" '
+    'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+)
+
+
+def item(slug: str, post_id: int, comments: list[tuple[int, int]]) -> str:
+    """A published post with comments ``(id, parent id or 0)``."""
+    return (
+        f"<item><title>{slug}</title><link>https://b.example/{slug}/</link>"
+        f"<wp:post_id>{post_id}</wp:post_id><wp:post_name>{slug}</wp:post_name>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+        "<wp:post_date_gmt>2024-01-01 10:00:00</wp:post_date_gmt>"
+        + "".join(
+            f"<wp:comment><wp:comment_id>{pk}</wp:comment_id>"
+            f"<wp:comment_author>Reader {pk}</wp:comment_author>"
+            f"<wp:comment_author_email>r{pk % 7}@example.org</wp:comment_author_email>"
+            f"<wp:comment_date_gmt>2024-01-02 10:{pk % 60:02}:00</wp:comment_date_gmt>"
+            f"<wp:comment_content>Comment {pk % 5}</wp:comment_content>"
+            f"<wp:comment_approved>{'1' if pk % 4 else 'spam'}</wp:comment_approved>"
+            f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"
+            for pk, parent in comments
+        )
+        + "</item>"
+    )
+
+
+def export(tmp_path, *items: str):
+    path = tmp_path / "export.xml"
+    path.write_text(WXR_HEAD + "".join(items) + "</channel></rss>", encoding="utf-8")
+    return path
+
+
+def threads() -> set[tuple]:
+    """Every stored comment as its thread shows it, by source ids."""
+    source = dict(Comment.objects.values_list("pk", "source_id"))
+    return {
+        (
+            c.article.slug,
+            c.source_id,
+            source.get(c.parent_id),
+            source.get(c.in_reply_to_id),
+            c.depth,
+            c.status,
+            c.author_email,
+            c.body_html,
+        )
+        for c in Comment.objects.select_related("article")
+    }
+
+
+def forget_everything():
+    Comment.objects.all().delete()
+    Article.objects.all().delete()
+
+
+def chain(first: int, length: int, parent: int = 0) -> list[tuple[int, int]]:
+    """``length`` comments, each a reply to the one before (the first to ``parent``)."""
+    return [(first + n, first + n - 1 if n else parent) for n in range(length)]
+
+
+def test_batches_of_one_thread_and_one_big_batch_give_the_same_threads(tmp_path, monkeypatch):
+    # The second and third items are the first post again (same slug): their replies point
+    # at comments of the first item, and one at a comment that only comes later.
+    path = export(
+        tmp_path,
+        item("heart", 1, [*chain(1, 8), (20, 0), (21, 20), (22, 3)]),
+        item("sleep", 2, [(30, 0), (31, 30), (32, 999), (33, 1)]),
+        item("heart", 3, [*chain(40, 4, parent=8), (50, 21), (51, 60)]),
+        item("heart", 4, [(60, 0), (61, 51)]),
+    )
+    monkeypatch.setattr(services, "BATCH_COMMENTS", 1)
+    small = import_file(path)
+    in_small_batches = threads()
+    forget_everything()
+    monkeypatch.setattr(services, "BATCH_COMMENTS", 10_000)
+    big = import_file(path)
+
+    assert threads() == in_small_batches
+    assert small.as_dict() == big.as_dict()
+    assert big.imported_total == 23 and big.orphans_reparented == 2  # 999, and 1 elsewhere
+    deepest = Comment.objects.get(source_id="43")
+    assert deepest.in_reply_to.source_id == "42" and deepest.depth == 4
+
+
+def test_a_disqus_thread_read_in_many_parts_is_the_same_in_any_batch(files, monkeypatch):
+    monkeypatch.setattr(disqus, "BATCH", 1)
+    make_article(slug="sleep-article-here", source_url="https://news.example.org/articles/sleep")
+    monkeypatch.setattr(services, "BATCH_COMMENTS", 1)
+    import_file(files / "disqus.xml")
+    in_small_batches = threads()
+    Comment.objects.all().delete()
+    monkeypatch.setattr(services, "BATCH_COMMENTS", 10_000)
+    import_file(files / "disqus.xml")
+
+    assert threads() == in_small_batches
+    assert len(in_small_batches) > 3
+
+
+def test_many_threads_take_a_few_queries_per_batch_not_per_comment(tmp_path):
+    path = export(
+        tmp_path,
+        *(
+            item(f"post-{n}", n, chain(n * 1000, 50) + chain(n * 1000 + 500, 50))
+            for n in range(1, 5)
+        ),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        report = import_file(path)
+
+    assert report.imported_total == 400
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "comments_comment"')]
+    # One INSERT per generation of the longest reply chain (50), not one per comment.
+    assert len(inserts) <= 60
+    assert len(queries) < 150

@@ -11,8 +11,9 @@ answer.
 A kept answer names the article's generation and the site's epoch (``page_generation``),
 read before the full stack reads the database, and its minute; every committed change raises
 the generation, so a page made from data of before the change is never served after it. Only
-addresses the view answered with a shared 200 are kept, and only in their one spelling
-(``?cpage=N``, ``?sort=name``, nothing else), so invented addresses cannot fill the cache.
+addresses the view answered with a shared 200 are kept, under their parameters ``cpage`` and
+``sort`` alone (nothing else, each once, in any order or spelling), so invented addresses
+cannot fill the cache.
 A request with ``If-None-Match`` goes the full way (it is answered 304 there, as before).
 """
 
@@ -21,8 +22,10 @@ import re
 import time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.csp import CSP, build_policy
 
 from . import page_cache, page_generation
 from .views import fill_slots
@@ -46,12 +49,27 @@ def _address(request) -> str | None:
     match = _ARTICLE_PATH.match(request.path_info)
     if match is None or not set(request.GET) <= ALLOWED_PARAMS:
         return None
-    query = urlencode(sorted(request.GET.items()))
-    if query != request.META.get("QUERY_STRING", ""):
-        return None  # another spelling of the same page (reordered, encoded): the full way
+    if any(len(values) != 1 for _name, values in request.GET.lists()):
+        return None  # a repeated parameter: the full way decides what it means
+    query = urlencode(sorted(request.GET.items()))  # one key for every spelling of a page
     if not page_cache.is_shared(request):
         return None
     return f"{request.get_host()}{request.path_info}?{query}"
+
+
+_policy: tuple[object, str] = (None, "")
+
+
+def _csp_header() -> tuple[str, str] | None:
+    """The site's CSP header, built once per configuration (the CSP middleware keeps a header
+    already on the response). None when the policy names a nonce: that is per request."""
+    global _policy
+    config = settings.SECURE_CSP
+    if not config or any(CSP.NONCE in values for values in config.values()):
+        return None
+    if _policy[0] is not config:
+        _policy = (config, build_policy(config))
+    return str(CSP.HEADER_ENFORCE), _policy[1]
 
 
 def _key(address: str, generation: tuple[str, str], minute: int) -> str:
@@ -79,6 +97,8 @@ class SharedPageMiddleware:
                 response = HttpResponse(fill_slots(parts))
                 for name, value in headers:
                     response.headers[name] = value
+                if (policy := _csp_header()) is not None:
+                    response.headers[policy[0]] = policy[1]
                 return response
         generation = known or page_generation.current(slug)  # read before the database
         response = self.get_response(request)

@@ -18,13 +18,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.tasks import task
 from django.utils import timezone
-from django.utils.text import Truncator
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import mail, signed_links
 from .identity import normalize_email
 from .models import ArticleFollow, Comment, ModerationLog, Subscriber
+from .sanitize import text_excerpt
 
 DIGEST_INTERVAL = timedelta(hours=24)
 # Comments listed per article in one digest (the rest are counted, with the article's link).
@@ -83,22 +82,19 @@ def _send_confirmation(subscriber_pk: int) -> bool:
         now = timezone.now()
         if subscriber.confirmation_recently_sent(now=now):
             return False
-        titles = list(
-            subscriber.follows.pending()
-            .select_related("article")
-            .order_by("created_at")
-            .values_list("article__title", flat=True)
-        )
-        if not titles:
+        # One mail names everything the link confirms: followed articles, replies, or both.
+        topics = subscriber.confirmation_topics()
+        if not topics:
             return False
         links = _links(subscriber)
         mail.send(
             to=subscriber.email,
-            subject=_("Please confirm: new comments on articles you follow"),
-            template="emails/follow_confirm.txt",
+            subject=mail.confirmation_subject(topics),
+            template="emails/subscription_confirm.txt",
             context={
                 **links,
-                "titles": titles,
+                "replies": topics.replies,
+                "titles": topics.titles,
                 "valid_days": signed_links.CONFIRM.max_age.days,
             },
             headers=mail.unsubscribe_headers(links["unsubscribe_url"]),
@@ -191,7 +187,8 @@ def _article_item(article, comments: list[Comment], total: int) -> dict:
         "comments": [
             {
                 "author_name": mail.isolated(comment.author_name),
-                "excerpt": Truncator(mail.one_line(comment.body)).chars(EXCERPT_CHARACTERS),
+                # What readers saw (the sanitized HTML's text), not the markup typed.
+                "excerpt": text_excerpt(comment.body_html, EXCERPT_CHARACTERS),
                 "url": mail.site_url(comment.get_absolute_url()),
             }
             for comment in comments

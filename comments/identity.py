@@ -146,7 +146,9 @@ def canonical_ip(value: str | None) -> str | None:
         value = match.group("v6") or match.group("v4")
     value = value.split("%", 1)[0]
     parts = value.split(".")
-    if len(parts) == 4 and all(part.isdigit() and len(part) <= 4 for part in parts):
+    if len(parts) == 4 and all(
+        part.isascii() and part.isdigit() and len(part) <= 4 for part in parts
+    ):
         value = ".".join(str(int(part)) for part in parts)
     try:
         address = ipaddress.ip_address(value)

@@ -52,6 +52,20 @@ def duration_text(seconds) -> str:
     return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
+def confirmation_subject(topics) -> str:
+    """The subject of a double opt-in mail, naming what it confirms: reply notifications, new
+    comments on the followed articles, or both (``topics``, a ``models.MailTopics``)."""
+    if len(topics.titles) == 1:
+        articles = _("new comments on “%(title)s”") % {"title": topics.titles[0]}
+    else:
+        articles = _("new comments on articles you follow")
+    if topics.replies and topics.titles:
+        return _("Please confirm: reply notifications and %(articles)s") % {"articles": articles}
+    if topics.titles:
+        return _("Please confirm: %(articles)s") % {"articles": articles}
+    return _("Please confirm: reply notifications")
+
+
 def site_url(path: str = "") -> str:
     """An absolute URL on the public site, for links in mail (no request to build it from)."""
     base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -36,6 +36,7 @@ into the HTML stored in ``Comment.body_html``, which templates output unescaped:
 Parsing, allowlisting, linkifying and serialising happen in one bleach ``Cleaner`` pass.
 """
 
+import html
 import re
 import threading
 from collections import Counter
@@ -50,6 +51,8 @@ from bleach.html5lib_shim import (
 )
 from bleach.linkifier import LinkifyFilter
 from bleach.sanitizer import Cleaner
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 ALLOWED_TAGS = frozenset(
     {
@@ -115,6 +118,7 @@ _SURROGATES_RE = re.compile(r"[\ud800-\udfff]")
 _LT_STAND_IN = "\uffff"  # a noncharacter: never in the text once UNUSABLE_CHARACTERS are gone
 _ALLOWED_TAG_RE = re.compile(rf"<(/?)({'|'.join(ALLOWED_TAGS)})(?=[\s/>])", re.IGNORECASE)
 _BLANK_LINES_RE = re.compile(r"\n[ \t]*\n\s*")
+_NOT_MARKUP_RE = re.compile(r"<(?=[!?])")
 
 
 def sanitize_comment(text: str) -> str:
@@ -124,7 +128,13 @@ def sanitize_comment(text: str) -> str:
     if _nesting_depth(text) > MAX_NESTING:
         # Shown whole as text: "<" starts no tag. ("&" in text is text anyway.)
         return _cleaner().clean(text.replace("<", _LT_STAND_IN)).replace(_LT_STAND_IN, "&lt;")
-    return _cleaner().clean(text)
+    # "<!" and "<?" (an HTML comment, CDATA, a doctype, a processing instruction: no tag a
+    # reader may use) would make the parser drop what follows: they are text as typed.
+    text = _NOT_MARKUP_RE.sub(_LT_STAND_IN, text)
+    # A "<" with no ">" after it starts a tag that never ends: the parser would drop the rest.
+    end = text.rfind(">") + 1
+    text = text[:end] + text[end:].replace("<", _LT_STAND_IN)
+    return _cleaner().clean(text).replace(_LT_STAND_IN, "&lt;")
 
 
 def allowed_tags_text() -> str:
@@ -139,6 +149,34 @@ def allowed_tags_text() -> str:
         attributes = "".join(f' {name}=""' for name in sorted(ALLOWED_ATTRIBUTES.get(tag, ())))
         tags.append(f"<{tag}{attributes}>")
     return " ".join(tags)
+
+
+# Where the text a reader sees breaks: a line (<br>), a paragraph or a quotation ends.
+_LINE_END_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_BLOCK_END_RE = re.compile(r"</(?:p|blockquote)>", re.IGNORECASE)
+
+
+def plain_text(body_html: str) -> str:
+    """The text a reader sees in sanitized comment HTML (``Comment.body_html``), as plain text.
+
+    Tags are dropped (a link keeps only its text), entities are decoded once, as the page
+    shows them (``&amp;lt;`` is ``&lt;``), a line break ends a line and a paragraph or
+    quotation ends with a blank line, so words never run together. For mail and other plain
+    text only: the result is not HTML and must be escaped before it goes into a page.
+    """
+    text = _BLOCK_END_RE.sub("\n\n", _LINE_END_RE.sub("\n", body_html))
+    text = html.unescape(strip_tags(text))
+    return "\n\n".join(
+        "\n".join(line.strip() for line in block.strip().splitlines())
+        for block in _BLANK_LINES_RE.split(text.strip())
+        if block.strip()
+    )
+
+
+def text_excerpt(body_html: str, length: int) -> str:
+    """``plain_text(body_html)`` on one line (white space runs made one space), cut to at
+    most ``length`` characters (a cut ends with "…")."""
+    return Truncator(" ".join(plain_text(body_html).split())).chars(length)
 
 
 def xml_text(text: str) -> str:

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from . import mail, ratelimit, signed_links
 from .identity import KNOWN_EMAIL_NEW_BROWSER, normalize_email
 from .models import Comment, ModerationLog, ModeratorMail, Subscriber
+from .sanitize import plain_text, text_excerpt
 
 logger = logging.getLogger(__name__)
 
@@ -185,9 +186,9 @@ def request_subscription(comment_pk: int) -> bool:
 
 @task
 def send_subscription_confirmation(subscriber_pk: int) -> bool:
-    """Mail this address a confirmation link unless it is active or got one in the last day.
-
-    Returns True if a mail was sent.
+    """Mail this address a link confirming what waits for confirmation (reply notifications,
+    followed articles or both, ``Subscriber.confirmation_topics``); nothing when nothing waits
+    or it got a confirmation mail in the last day. Returns True if a mail was sent.
     """
     return _send_confirmation(subscriber_pk)
 
@@ -195,16 +196,22 @@ def send_subscription_confirmation(subscriber_pk: int) -> bool:
 def _send_confirmation(subscriber_pk: int) -> bool:
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_pk).first()
-        if subscriber is None or subscriber.is_active:
+        if subscriber is None:
             return False
         now = timezone.now()
         if subscriber.confirmation_recently_sent(now=now):
             return False
+        # One mail names everything the link confirms: replies, followed articles, or both.
+        topics = subscriber.confirmation_topics()
+        if not topics:
+            return False
         mail.send(
             to=subscriber.email,
-            subject=_("Please confirm: reply notifications"),
+            subject=mail.confirmation_subject(topics),
             template="emails/subscription_confirm.txt",
             context={
+                "replies": topics.replies,
+                "titles": topics.titles,
                 "confirm_url": confirmation_url(subscriber),
                 "unsubscribe_url": unsubscribe_url(subscriber),
                 "unsubscribe_valid_until": now + signed_links.UNSUBSCRIBE.max_age,
@@ -258,8 +265,9 @@ def notify_reply(comment_pk: int) -> bool:
                 "reply_author": mail.isolated(reply.author_name),
                 "by_moderator": reply.by_moderator,
                 "article_title": reply.article.title,
-                "reply_text": reply.body,
-                "your_excerpt": Truncator(mail.one_line(parent.body)).chars(EXCERPT_CHARACTERS),
+                # What readers saw (the sanitized HTML's text), not the markup typed.
+                "reply_text": plain_text(reply.body_html),
+                "your_excerpt": text_excerpt(parent.body_html, EXCERPT_CHARACTERS),
                 "reply_url": mail.site_url(reply.get_absolute_url()),
                 "unsubscribe_url": unsubscribe_link,
                 "unsubscribe_valid_until": timezone.now() + signed_links.UNSUBSCRIBE.max_age,

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Appeal, RemovalReason
+from ..moderation.forms import parse_id
 from . import transparency
 from .base import ModeratorAccessMixin, ReadOnlyMixin, comment_link
 
@@ -44,7 +45,8 @@ class RemovalReasonAdmin(ModeratorAccessMixin, admin.ModelAdmin):
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         months = request.GET.get("months", "")
-        count = int(months) if months.isdigit() else transparency.CSV_MONTHS
+        count = parse_id(months)
+        count = transparency.CSV_MONTHS if count is None else count
         body = transparency.as_csv(transparency.report(months=count))
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         filename = f"moderation-transparency-{timezone.localdate():%Y-%m-%d}.csv"

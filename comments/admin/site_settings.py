@@ -2,8 +2,8 @@
 
 Only superusers and staff with ``constance.change_config`` open it (viewing alone is not
 offered: the page is a form). Each change is validated by its field (choices, whole numbers
-of at least 0, email addresses), saved in one transaction, and logged as the user's by
-``moderation.site_settings_log``.
+from 0 to ``MAX_COUNT``, email addresses), saved in one transaction, and logged as the user's
+by ``moderation.site_settings_log``.
 """
 
 import constance.admin  # noqa: F401 (registers constance's page first, replaced below)
@@ -12,14 +12,29 @@ from constance import settings as constance_settings
 from constance.admin import Config, ConstanceAdmin
 from constance.forms import ConstanceForm
 from constance.utils import get_values
+from django import forms
 from django.contrib import admin
+from django.core.validators import MaxValueValidator
 from django.db import transaction
 from django.utils.text import normalize_newlines
+from django.utils.translation import gettext_lazy as _
 
 from ..moderation import site_settings_log
 
+# The largest whole number a setting takes. Days and minutes become dates (close after N days,
+# the edit window): a number past what a date can hold would break every article page.
+MAX_COUNT = 100_000
+
 
 class SiteSettingsForm(ConstanceForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField) and field.max_value is None:
+                field.max_value = MAX_COUNT
+                field.validators.append(MaxValueValidator(MAX_COUNT))
+                field.widget.attrs["max"] = MAX_COUNT
+
     def save(self) -> list[str]:
         """Store the values that differ from those in force; return their names.
 
@@ -49,5 +64,14 @@ class SiteSettingsAdmin(ConstanceAdmin):
             return super().changelist_view(request, extra_context)
 
 
+class SiteSettings(Config):
+    """Constance's page as the admin's index lists it: "Site settings", not "Config"."""
+
+    class Meta(Config.Meta):
+        verbose_name_plural = _("site settings")
+
+    _meta = Meta()
+
+
 admin.site.unregister([Config])
-admin.site.register([Config], SiteSettingsAdmin)
+admin.site.register([SiteSettings], SiteSettingsAdmin)

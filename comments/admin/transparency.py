@@ -5,11 +5,15 @@ the median time from a comment's posting to its first decision.
 Counted from the moderation log, whatever the volume in a fixed number of queries: one grouped
 count of decisions, one of first decisions, one per month for its median (an index-backed
 sort of that month's first decisions; no vendor-specific percentile function), two for
-appeals. Months are the project's local months (``TIME_ZONE``), newest first, at most
-``MAX_MONTHS``.
+appeals, one for undone decisions; the undone rows are a subquery over the ``UNDO`` rows of
+the period (index ``log_action_when``), each resolved by the log's comment index. Months
+are the project's local months (``TIME_ZONE``), newest first (the dashboard and the CSV
+alike), at most ``MAX_MONTHS``.
 
 What counts as a decision: removals (per ``RemovalReason``, or "no specific reason"), spam,
 and hiding after reader reports; ``automated`` on the log row says whether a person took it.
+A decision its moderator took back with Undo (``moderation/undo.py``) is not a decision: it is
+counted apart, as ``undone``, in the month it was taken, and leaves the median out too.
 Data-rights erasures (log rows without a status) are the commenter's own act and not counted.
 Comments sent to spam or held by the checks as they were posted are recorded on the comment
 (``hold_reasons``), not in the log, and are not counted here. The time to decision counts a
@@ -30,6 +34,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..models import Appeal, ModerationLog, RemovalReason
+from ..moderation.undo import undone_rows
 
 Action = ModerationLog.Action
 DASHBOARD_MONTHS = 6
@@ -48,6 +53,7 @@ class Month:
     by_reason: dict[str, int] = field(default_factory=dict)
     automated: int = 0
     human: int = 0
+    undone: int = 0  # decisions taken back with Undo: not in the counts above
     appeals_filed: int = 0
     appeals_upheld: int = 0
     appeals_rejected: int = 0
@@ -120,10 +126,22 @@ def report(*, months: int = CSV_MONTHS, now: datetime | None = None) -> list[Mon
     since = _aware(starts[-1])
     reasons = dict(RemovalReason.objects.values_list("pk", "title"))
     labels = _labels()
+    undone = undone_rows(since=since)
 
+    restrictions = ModerationLog.objects.filter(
+        created_at__gte=since, action__in=RESTRICTIONS
+    ).exclude(to_status="")
+    taken_back = (
+        restrictions.filter(pk__in=undone)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    for item in taken_back:
+        if row := rows.get(_month_of(item["month"])):
+            row.undone += item["n"]
     decisions = (
-        ModerationLog.objects.filter(created_at__gte=since, action__in=RESTRICTIONS)
-        .exclude(to_status="")
+        restrictions.exclude(pk__in=undone)
         .annotate(month=TruncMonth("created_at"))
         .values("month", "action", "reason_id", "automated")
         .annotate(n=Count("pk"))
@@ -144,7 +162,7 @@ def report(*, months: int = CSV_MONTHS, now: datetime | None = None) -> list[Mon
 
     firsts = ModerationLog.objects.filter(
         created_at__gte=since, action__in=DECISIONS, decision_seconds__isnull=False
-    )
+    ).exclude(pk__in=undone)
     counts = firsts.annotate(month=TruncMonth("created_at")).values("month").annotate(n=Count("pk"))
     for item in counts:
         start = _month_of(item["month"])
@@ -198,7 +216,8 @@ def categories(months: list[Month]) -> list[str]:
 
 
 def as_csv(months: list[Month]) -> str:
-    """The numbers as CSV (RFC 4180): one row per month, oldest first; a column per category."""
+    """The numbers as CSV (RFC 4180): one row per month in ``months``' order (``report()``:
+    newest first, as on the dashboard); a column per category."""
     columns = categories(months)
     # A title starting with = + - @ would be a formula in a spreadsheet (CSV injection).
     headers = [f"'{c}" if c[:1] in ("=", "+", "-", "@") else c for c in columns]
@@ -210,6 +229,7 @@ def as_csv(months: list[Month]) -> str:
             "decisions",
             "automated",
             "by_a_person",
+            "undone",
             *headers,
             "appeals_filed",
             "appeals_upheld",
@@ -217,7 +237,7 @@ def as_csv(months: list[Month]) -> str:
             "median_hours_to_first_decision",
         ]
     )
-    for month in reversed(months):
+    for month in months:
         median = "" if month.median_seconds is None else f"{month.median_seconds / 3600:.2f}"
         writer.writerow(
             [
@@ -225,6 +245,7 @@ def as_csv(months: list[Month]) -> str:
                 month.decisions,
                 month.automated,
                 month.human,
+                month.undone,
                 *(month.by_reason.get(column, 0) for column in columns),
                 month.appeals_filed,
                 month.appeals_upheld,

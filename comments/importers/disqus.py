@@ -6,14 +6,21 @@ at most ``BATCH`` posts, so memory stays flat: one thread may come back in sever
 ``isSpam`` makes a post spam, ``isDeleted`` removed, every other post is approved (Disqus
 exports hold no pending state). A post without a ``dsq:id``, or naming a thread the file does
 not hold, is skipped and counted. A thread with no link and no identifier still comes back:
-only the mapping file can place it.
+only the mapping file can place it. The posts of a deleted thread (``isDeleted`` on the
+``<thread>``) are imported removed (spam stays spam), counted: kept, never shown, as Disqus
+showed them no more.
+
+A post is stored as ``"<forum>#<dsq:id>"`` (its thread's ``<forum>``, ``records.sourced``),
+so that two forums' exports never meet, whatever tool wrote their ids.
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..models import Comment
 from .dates import parse_date
-from .records import ParseNotes, SourceComment, SourceThread
+from .matching import site_key
+from .records import ParseNotes, SourceComment, SourceThread, sourced
 from .sources import safe_iterparse
 from .text import comment_text
 
@@ -99,6 +106,8 @@ def parse(stream, notes: ParseNotes) -> Iterator[SourceThread]:
     well-formed, after yielding the batches read before that point.
     """
     threads: dict[str, SourceThread] = {}
+    forums: dict[str, str] = {}  # thread id -> its forum's site key
+    deleted: set[str] = set()  # ids of deleted threads
     waiting: dict[str, list[SourceComment]] = {}
     buffered = 0
     depth = 0
@@ -115,8 +124,12 @@ def parse(stream, notes: ParseNotes) -> Iterator[SourceThread]:
         name = _local(element.tag)
         if name == "thread":
             thread = _thread(element)
-            if thread.source_id:
-                threads.setdefault(thread.source_id, thread)
+            if thread.source_id and thread.source_id not in threads:
+                threads[thread.source_id] = thread
+                forums[thread.source_id] = site_key(_text(element, "forum"))
+                notes.site = notes.site or forums[thread.source_id]
+                if _is_true(_text(element, "isDeleted")):
+                    deleted.add(thread.source_id)
             else:
                 notes.skipped["thread without a dsq:id"] += 1
         elif name == "post":
@@ -126,20 +139,36 @@ def parse(stream, notes: ParseNotes) -> Iterator[SourceThread]:
                 buffered += 1
         root.clear()  # every top-level element is read once it ends: keep none
         if buffered >= BATCH:
-            yield from _flush(threads, waiting)
+            yield from _flush(threads, waiting, _Threads(forums, deleted, notes))
             buffered = sum(len(posts) for posts in waiting.values())
-    yield from _flush(threads, waiting)
+    yield from _flush(threads, waiting, _Threads(forums, deleted, notes))
     for posts in waiting.values():
         notes.skipped["post of a thread not in the file"] += len(posts)
 
 
-def _flush(threads, waiting) -> Iterator[SourceThread]:
+@dataclass(slots=True)
+class _Threads:
+    forums: dict[str, str]
+    deleted: set[str]
+    notes: ParseNotes
+
+
+def _flush(threads, waiting, known: _Threads) -> Iterator[SourceThread]:
     for thread_id in [key for key in waiting if key in threads]:
         thread = threads[thread_id]
+        comments = waiting.pop(thread_id)
+        forum = known.forums.get(thread_id, "")
+        for comment in comments:
+            comment.source_id = sourced(forum, comment.source_id)
+            comment.parent_id = sourced(forum, comment.parent_id)
+            if thread_id in known.deleted and comment.status != Comment.Status.SPAM:
+                if comment.status != Comment.Status.REMOVED:
+                    known.notes.notes["comments of deleted threads, imported removed"] += 1
+                comment.status = Comment.Status.REMOVED
         yield SourceThread(
             source_id=thread.source_id,
             link=thread.link,
             title=thread.title,
             identifier=thread.identifier,
-            comments=waiting.pop(thread_id),
+            comments=comments,
         )

@@ -8,6 +8,7 @@ is a slug or a link.
 """
 
 import csv
+import hashlib
 import re
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
@@ -42,6 +43,20 @@ def normalize_url(url: str) -> str:
         query = urlencode(sorted(pairs))
     netloc = host if port in _DEFAULT_PORTS else f"{host}:{port}"
     return f"{netloc}{path}" + (f"?{query}" if query else "")
+
+
+SITE_KEY_LENGTH = 64  # leaves room in Comment.source_id (100) for "#" and the comment's id
+
+
+def site_key(name: str) -> str:
+    """The key of an exporting site in source ids: ``normalize_url`` of its URL (a Disqus
+    forum's name passes unchanged), at most ``SITE_KEY_LENGTH`` characters (a longer one
+    keeps its start and a hash of the whole). ``""`` for a blank ``name``."""
+    key = normalize_url(name)
+    if len(key) > SITE_KEY_LENGTH:
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        key = f"{key[: SITE_KEY_LENGTH - 17]}~{digest}"
+    return key
 
 
 def slug_for(value: str) -> str:

@@ -54,7 +54,21 @@ class SourcePost:
 
 @dataclass(slots=True)
 class ParseNotes:
-    """What the parser skipped (reason -> count) and what it had to guess."""
+    """What the parser skipped (reason -> count), what it had to guess, and whose export it is.
+
+    ``notes`` are counts for the report (reason -> count) of what was imported differently
+    from how the file says. ``site`` is the exporting site's key (``matching.site_key`` of
+    WordPress's ``wp:base_blog_url``, else ``wp:base_site_url``; a Disqus forum's name), ``""``
+    when the file names none: source ids are ``"<site>#<id>"`` so that two sites' ids, which
+    both start at 1, never meet.
+    """
 
     skipped: Counter = field(default_factory=Counter)
+    notes: Counter = field(default_factory=Counter)
     dates_without_zone: int = 0
+    site: str = ""
+
+
+def sourced(site: str, source_id: str) -> str:
+    """The stored ``Comment.source_id`` of comment ``source_id`` of the export of ``site``."""
+    return f"{site}#{source_id}" if site and source_id else source_id

@@ -39,10 +39,20 @@ class ImportReport:
         data["imported_total"] = self.imported_total
         return data
 
+    def headline(self) -> str:
+        """The report's first line: what happened (finished, stopped early, or failed)."""
+        if self.stopped:
+            if self.dry_run:
+                return _("Dry run stopped early: nothing was written.")
+            if self.imported_total or self.articles_created:
+                return _("Import stopped early: what was read before the error is kept.")
+            return _("Import failed: nothing was imported.")
+        return _("Dry run: nothing was written.") if self.dry_run else _("Import finished.")
+
     def as_text(self) -> str:
         """The report as lines for a terminal or a <pre> block."""
         lines = [
-            _("Dry run: nothing was written.") if self.dry_run else _("Import finished."),
+            self.headline(),
             _("Format: %s") % (self.format or "?"),
             _("Articles created: %(c)d, matched: %(m)d")
             % {"c": self.articles_created, "m": self.articles_matched},

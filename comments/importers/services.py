@@ -7,6 +7,17 @@ threads (about ``BATCH_COMMENTS`` comments), each batch's articles and comments 
 transaction, so no thread is ever half-imported; nothing is mailed and no moderation-log row
 is written (the comments were moderated where they came from), and the threads' pages are
 refreshed (``lifecycle.thread_changed``).
+
+A comment is known by its system and ``"<site>#<id>"``, the site being the export's
+WordPress blog URL or Disqus forum (ids restart at 1 on every WordPress site). A file this
+very site exported (``export_wxr``: its ``wp:base_blog_url`` is ``SITE_URL``) holds this
+site's own comment ids: a comment of it is already present when this site has the comment
+with that id on that article, so importing the site's export back adds nothing; into another
+database (a restore) it imports what is missing, and a second run adds nothing more.
+Files imported before source ids named their site (bare ids) are not recognised by the new
+ids: importing such a file again would duplicate it.
+
+A comment with no date, or one that cannot be read, takes its article's date (counted).
 """
 
 from collections.abc import Callable
@@ -18,16 +29,18 @@ from django.utils import timezone
 from articles.models import Article
 
 from .. import lifecycle
+from ..mail import site_url
 from . import disqus, wxr
-from .matching import ArticleIndex, normalize_url, slug_for
+from .matching import ArticleIndex, normalize_url, site_key, slug_for
 from .records import ParseNotes, SourceThread
 from .report import ImportReport
 from .sources import (
     DISQUS,
     READ_ERRORS,
+    WXR,
     CountingReader,
     ImportFileError,
-    describe_parse_error,
+    describe_read_error,
     open_export,
 )
 from .writing import Run, resolve_deferred, write_comments
@@ -68,8 +81,9 @@ def import_file(
     export = open_export(Path(path))
     report = ImportReport(format=export.format, dry_run=dry_run)
     run = Run(system=SYSTEMS[export.format], report=report, trust_approved=trust_approved)
-    importer = _Importer(run, ArticleIndex(url_map), comments_only=comments_only)
     notes = ParseNotes()
+    importer = _Importer(run, ArticleIndex(url_map), notes, comments_only=comments_only)
+    importer.own_site = site_key(site_url()) if export.format == WXR else ""
 
     def read_all():
         def counted(size):
@@ -99,11 +113,12 @@ def import_file(
             read_all()
     except ImportFileError as error:
         _merge(report, notes)
+        report.stopped = report.stopped or str(error)
         error.report = report
         raise
     except READ_ERRORS as error:
         _merge(report, notes)
-        report.stopped = describe_parse_error(error)
+        report.stopped = describe_read_error(error, export.path)
         raise ImportFileError(report.stopped, report=report) from error
     _merge(report, notes)
     return report
@@ -111,14 +126,17 @@ def import_file(
 
 def _merge(report: ImportReport, notes: ParseNotes) -> None:
     report.skipped.update(notes.skipped)
+    report.notes.update(notes.notes)
     if notes.dates_without_zone:
         report.notes["dates without time zone (taken as UTC)"] = notes.dates_without_zone
 
 
 class _Importer:
-    def __init__(self, run: Run, index: ArticleIndex, *, comments_only: bool):
+    def __init__(self, run: Run, index: ArticleIndex, notes: ParseNotes, *, comments_only: bool):
         self.run = run
         self.index = index
+        self.notes = notes
+        self.own_site = ""  # this site's key, for WXR files (see the module's docstring)
         self.comments_only = comments_only
         self.created: set[int] = set()
         self.matched: set[int] = set()
@@ -138,16 +156,23 @@ class _Importer:
         threads, self.waiting, self.waiting_comments = self.waiting, [], 0
         if not threads:
             return
+        # The parser has read the file's site by its first thread.
+        own = self.own_site and self.notes.site == self.own_site
+        self.run.own_site = self.own_site if own else ""
         with transaction.atomic():
-            work = []
+            placed = []
             for thread in threads:
                 article_id = self._article(thread)
                 if article_id is None:
                     self._unplaced(thread)
                     continue
-                post = thread.post
-                when = (post.published_at if post else None) or timezone.now()
-                work.append((thread.comments, article_id, when))
+                placed.append((thread.comments, article_id))
+            dates = dict(
+                Article.objects.filter(pk__in={a for _c, a in placed}).values_list(
+                    "pk", "published_at"
+                )
+            )
+            work = [(comments, a, dates[a]) for comments, a in placed]
             lifecycle.thread_changed(write_comments(work, run=self.run))
 
     def _article(self, thread: SourceThread) -> int | None:

@@ -1,16 +1,20 @@
 """Open an export file whatever its packing, and tell which export it is.
 
 ``open_export(path)`` returns an ``Export``: the format (``"wxr"`` or ``"disqus"``), a way to
-open the XML as a binary stream, and its size if known. Plain files, ``.gz`` and ``.zip`` (the
-first ``.xml`` member, else the first member) are read; anything that cannot be read, or
-whose root element is neither WordPress's ``<rss>`` nor ``<disqus>``, raises
-``ImportFileError`` with a message for the site owner.
+open the XML as a binary stream, and its size if known. Plain files, ``.gz`` and ``.zip`` are
+read; a zip must hold exactly one ``.xml`` member (or, with no ``.xml`` member, exactly one
+file): one holding several is refused with their names, since which of them is the export is
+the owner's choice, not the importer's. Anything that cannot be read, or whose root element is
+neither WordPress's ``<rss>`` nor ``<disqus>``, raises ``ImportFileError`` with a message for
+the site owner (``describe_read_error``).
 """
 
 import gzip
 import io
 import os
+import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +26,7 @@ from defusedxml.ElementTree import iterparse
 WXR = "wxr"
 DISQUS = "disqus"
 _CHUNK = 1 << 16
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
 class ImportFileError(Exception):
@@ -49,27 +54,58 @@ def safe_iterparse(stream, events=("end",)):
     return iterparse(stream, events=events, forbid_dtd=False, forbid_entities=True)
 
 
-def describe_parse_error(error: Exception) -> str:
-    """A site owner's sentence for what went wrong reading the XML."""
+def describe_parse_error(error: Exception, *, packing: str = "", encoding: str = "") -> str:
+    """A site owner's sentence for what went wrong reading the XML.
+
+    ``packing`` is ``"gzip"``, ``"zip"`` or ``""`` (plain), ``encoding`` the encoding the
+    XML declaration names (``""``: none); both only sharpen the message.
+    """
     if isinstance(error, DefusedXmlException):
         return (
             "The file declares XML entities or external references, which no WordPress or "
             "Disqus export needs; it was refused for safety."
         )
+    if packing and isinstance(error, (zlib.error, EOFError, gzip.BadGzipFile, zipfile.BadZipFile)):
+        return f"The file is not a readable {packing} file (damaged or cut short): {error}."
     if isinstance(error, ParseError):
         line, column = getattr(error, "position", (0, 0))
         reason = str(error).split(":")[0]
-        hint = (
-            " (is the file in the encoding its first line declares?)"
-            if "invalid token" in reason or "encoding" in reason
-            else ""
-        )
+        hint = ""
+        if "invalid token" in reason or "encoding" in reason:
+            hint = (
+                f" (is the file in the encoding its first line declares, {encoding}?)"
+                if encoding
+                else " (the file declares no encoding, so it must be UTF-8; convert it, e.g. "
+                "iconv -f latin1 -t utf-8)"
+            )
         return f"The file is not well-formed XML at line {line}, column {column}: {reason}{hint}."
-    if isinstance(error, (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile)):
+    if isinstance(error, (OSError, EOFError, zlib.error, zipfile.BadZipFile)):
         return f"The file cannot be read: {error}."
     if isinstance(error, (LookupError, UnicodeError, ValueError)):
         return f"The file's encoding cannot be read: {error}."
     return f"The file cannot be read: {error}."
+
+
+_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([-\w.:]+)["']""")
+
+
+def describe_read_error(error: Exception, path) -> str:
+    """``describe_parse_error`` for the file at ``path``: its packing and declared encoding
+    are looked up (best effort) to make the message exact."""
+    packing, head = "", b""
+    try:
+        with open(path, "rb") as probe:
+            magic = probe.read(4)
+        packing = "gzip" if magic[:2] == b"\x1f\x8b" else "zip" if magic == _ZIP_MAGIC else ""
+        if isinstance(error, ParseError):
+            opener, _size = _opener(Path(path))
+            with opener() as stream:
+                head = stream.read(512)
+    except (ImportFileError, *READ_ERRORS):
+        pass
+    found = _DECLARED_ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
+    encoding = found.group(1).decode("ascii") if found else ""
+    return describe_parse_error(error, packing=packing, encoding=encoding)
 
 
 READ_ERRORS = (
@@ -77,6 +113,7 @@ READ_ERRORS = (
     ParseError,
     OSError,
     EOFError,
+    zlib.error,
     zipfile.BadZipFile,
     LookupError,
     UnicodeError,
@@ -84,18 +121,31 @@ READ_ERRORS = (
 )
 
 
+def _zip_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
+    """The one export in ``archive``: its only ``.xml`` member, else its only member."""
+    members = [info for info in archive.infolist() if not info.is_dir()]
+    if not members:
+        raise ImportFileError("The zip file is empty.")
+    xml = [info for info in members if info.filename.lower().endswith(".xml")]
+    candidates = xml or members
+    if len(candidates) > 1:
+        names = ", ".join(info.filename for info in candidates[:10])
+        more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
+        raise ImportFileError(
+            f"The zip file holds {len(candidates)} files that could be the export ({names}{more}); "
+            "put one export in the zip, or import each file on its own."
+        )
+    return candidates[0]
+
+
 def _opener(path: Path) -> tuple[Callable[[], io.BufferedIOBase], int | None]:
     with open(path, "rb") as probe:
         magic = probe.read(4)
     if magic[:2] == b"\x1f\x8b":
         return (lambda: gzip.open(path, "rb")), None
-    if magic == b"PK\x03\x04":
+    if magic == _ZIP_MAGIC:
         with zipfile.ZipFile(path) as archive:
-            members = [info for info in archive.infolist() if not info.is_dir()]
-            if not members:
-                raise ImportFileError("The zip file is empty.")
-            xml = [info for info in members if info.filename.lower().endswith(".xml")]
-            member = (xml or members)[0]
+            member = _zip_member(archive)
 
         def open_member():
             archive = zipfile.ZipFile(path)
@@ -128,7 +178,7 @@ def open_export(path) -> Export:
     except ImportFileError:
         raise
     except READ_ERRORS as error:
-        raise ImportFileError(describe_parse_error(error)) from error
+        raise ImportFileError(describe_read_error(error, path)) from error
     return Export(path=path, format=fmt, size=size, _open=opener)
 
 

@@ -2,7 +2,8 @@
 
 ``write_comments`` runs inside the batch's transaction (``services``: a few thousand
 comments of whole threads). It skips what is stored already (by ``source_system`` and
-``source_id``, one lookup for the batch) and ids seen earlier in the file, links each reply
+``source_id``, one lookup for the batch; in this site's own export, also this site's comment
+with that id on that article, see ``stored``) and ids seen earlier in the file, links each reply
 to its parent (in the batch or stored), breaks parent cycles, and works out every comment's
 parent, ``in_reply_to`` and depth in Python before writing. Rows are then inserted one tree
 generation at a time (a generation's ``bulk_create`` returns the primary keys its replies
@@ -44,6 +45,7 @@ class Stored:
     depth: int
     article_id: int
     parent_id: int | None
+    by_pk: bool = False  # this site's own comment, found by the id its own export wrote
 
     @property
     def parent(self) -> int | None:
@@ -52,8 +54,8 @@ class Stored:
 
 @dataclass(slots=True, eq=False)
 class _Placed:
-    """A comment of the batch, before it is written: ``parent`` (the thread it sits in) and
-    ``answer`` (``in_reply_to``) are stored pks, ``Stored`` or other ``_Placed``."""
+    """A comment of the batch, before it is written: ``parent`` (the comment it is shown
+    under) and ``answer`` (``in_reply_to``) are stored pks, ``Stored`` or other ``_Placed``."""
 
     comment: Comment
     parent: "int | Stored | _Placed | None"
@@ -113,6 +115,9 @@ class Run:
     report: ImportReport
     trust_approved: bool
     seen: set[str] = field(default_factory=set)
+    # This site's key (``matching.site_key``) when the file is this site's own export, whose
+    # comment ids are this site's primary keys; else "".
+    own_site: str = ""
     # A reply whose parent was neither in its batch nor stored yet: child id -> parent id.
     deferred: dict[str, str] = field(default_factory=dict)
 
@@ -125,16 +130,49 @@ class Run:
         self.url = lru_cache(_CACHE_SIZE)(_url)
 
 
-def stored(system: str, source_ids) -> dict[str, Stored]:
-    """The stored comments of ``system`` among ``source_ids``, by source id."""
+def stored(run: Run, source_ids) -> dict[str, Stored]:
+    """The stored comments of ``run.system`` among ``source_ids``, by source id.
+
+    In this site's own export (``run.own_site``) an id not found so is looked up as this
+    site's primary key (``Stored.by_pk``; the caller checks the article), unless the comment
+    with that key was itself imported from an own export under another id (a restore into
+    a fresh database, where keys were handed out anew).
+    """
     ids, found = list(source_ids), {}
     for start in range(0, len(ids), _LOOKUP_CHUNK):
         rows = Comment.objects.filter(
-            source_system=system, source_id__in=ids[start : start + _LOOKUP_CHUNK]
+            source_system=run.system, source_id__in=ids[start : start + _LOOKUP_CHUNK]
         ).values_list("source_id", "pk", "depth", "article_id", "parent_id")
         for source_id, *rest in rows:
             found[source_id] = Stored(*rest)
+    if run.own_site:
+        found.update(_own_by_pk(run, [i for i in ids if i not in found]))
     return found
+
+
+def _own_by_pk(run: Run, ids: list[str]) -> dict[str, Stored]:
+    prefix, found = f"{run.own_site}#", {}
+    by_pk = {
+        int(i[len(prefix) :]): i
+        for i in ids
+        if i.startswith(prefix) and i[len(prefix) :].isdigit() and len(i) - len(prefix) < 19
+    }
+    pks = list(by_pk)
+    for start in range(0, len(pks), _LOOKUP_CHUNK):
+        rows = Comment.objects.filter(pk__in=pks[start : start + _LOOKUP_CHUNK]).values_list(
+            "pk", "depth", "article_id", "parent_id", "source_system", "source_id"
+        )
+        for pk, depth, article_id, parent_id, system, source_id in rows:
+            if system == run.system and source_id.startswith(prefix) and source_id != by_pk[pk]:
+                continue
+            found[by_pk[pk]] = Stored(pk, depth, article_id, parent_id, by_pk=True)
+    return found
+
+
+def _present(node: "Stored | _Placed | None", article_id: int) -> bool:
+    if isinstance(node, Stored) and node.by_pk:
+        return node.article_id == article_id
+    return node is not None
 
 
 def _new_comment(source: SourceComment, *, article_id: int, run: Run, when) -> Comment:
@@ -145,6 +183,8 @@ def _new_comment(source: SourceComment, *, article_id: int, run: Run, when) -> C
     if not valid:
         run.report.notes["invalid emails left empty"] += 1
     body_html, fingerprint = run.html(source.body)
+    if source.created_at is None:
+        run.report.notes["dates missing or unreadable (given the article's date)"] += 1
     comment = Comment(
         article_id=article_id,
         author_name=name or "Anonymous",
@@ -168,12 +208,12 @@ def write_comments(threads, *, run: Run) -> set[int]:
     """Store the new comments of a batch of threads; returns the articles that got some.
 
     ``threads`` is ``[(comments, article_id, when), ...]`` in file order, ``comments`` a list
-    of ``SourceComment``; ``when`` is the date for a comment the export gives none (the
-    article's date). Counts what it skips in ``run.report``.
+    of ``SourceComment``; ``when`` is the date for a comment the export gives none or one
+    that cannot be read (the article's date, counted). Counts what it skips in ``run.report``.
     """
     ids = {c.source_id for comments, _a, _w in threads for c in comments}
     parent_ids = {c.parent_id for comments, _a, _w in threads for c in comments}
-    known: dict[str, Stored | _Placed] = stored(run.system, ids | parent_ids - {""})
+    known: dict[str, Stored | _Placed] = stored(run, ids | parent_ids - {""})
     placed: list[_Placed] = []
     for comments, article_id, when in threads:
         fresh = []
@@ -186,7 +226,7 @@ def write_comments(threads, *, run: Run) -> set[int]:
             else:
                 run.seen.add(source.source_id)
                 fresh.append(source)
-        new = [c for c in fresh if c.source_id not in known]
+        new = [c for c in fresh if not _present(known.get(c.source_id), article_id)]
         run.report.already_present += len(fresh) - len(new)
         for source_id, node in _place_thread(new, known, article_id=article_id, run=run, when=when):
             known[source_id] = node
@@ -267,7 +307,7 @@ def resolve_deferred(run: Run) -> set[int]:
     (counted as orphans). Returns the articles whose threads changed."""
     if not run.deferred:
         return set()
-    found = stored(run.system, {*run.deferred, *run.deferred.values()})
+    found = stored(run, {*run.deferred, *run.deferred.values()})
     changed_articles, updates = set(), []
     for child_id, parent_id in run.deferred.items():
         child, parent = found.get(child_id), found.get(parent_id)

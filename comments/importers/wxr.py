@@ -9,7 +9,16 @@ entities are refused (``sources.safe_iterparse``).
 Comments: ``wp:comment_approved`` ``1`` approved, ``0`` pending, ``spam`` spam, ``trash`` and
 ``post-trashed`` removed (anything else pending). Pingbacks, trackbacks and other comment types
 (WordPress's editorial notes) are skipped and counted in ``notes.skipped``. The date is
-``wp:comment_date_gmt``, else ``wp:comment_date`` taken as UTC (counted).
+``wp:comment_date_gmt``, else ``wp:comment_date`` taken as UTC (counted); with neither, the
+services give the comment its article's date (counted).
+
+Comment ids start at 1 on every WordPress site, so each is stored tied to its site:
+``"<site>#<wp:comment_id>"`` (``records.sourced``), the site being ``wp:base_blog_url``, else
+``wp:base_site_url`` (``matching.site_key``, also set as ``notes.site``).
+
+A password-protected item (``wp:post_password`` not empty) is skipped whole, counted: its body
+is for members only, and so may be its comments, so neither an article nor a comment comes of
+it.
 """
 
 import re
@@ -18,7 +27,8 @@ from functools import cache
 
 from ..models import Comment
 from .dates import parse_date
-from .records import ParseNotes, SourceComment, SourcePost, SourceThread
+from .matching import site_key
+from .records import ParseNotes, SourceComment, SourcePost, SourceThread, sourced
 from .sources import ImportFileError, safe_iterparse
 from .text import comment_text, editorial_body
 
@@ -57,7 +67,7 @@ def _fields(element) -> dict[str, str]:
     return {_key(child.tag): (child.text or "").strip() for child in element if len(child) == 0}
 
 
-def _comment(element, notes: ParseNotes) -> SourceComment | None:
+def _comment(element, notes: ParseNotes, site: str) -> SourceComment | None:
     fields = _fields(element)
     kind = fields.get("wp:comment_type", "")
     if kind not in COMMENT_TYPES:
@@ -78,8 +88,8 @@ def _comment(element, notes: ParseNotes) -> SourceComment | None:
         (child.text or "" for child in element if _key(child.tag) == "wp:comment_content"), ""
     )
     return SourceComment(
-        source_id=source_id,
-        parent_id="" if parent in ("", "0") else parent,
+        source_id=sourced(site, source_id),
+        parent_id="" if parent in ("", "0") else sourced(site, parent),
         author_name=fields.get("wp:comment_author", ""),
         author_email=fields.get("wp:comment_author_email", ""),
         author_url=fields.get("wp:comment_author_url", ""),
@@ -95,9 +105,14 @@ def _item(element, notes: ParseNotes) -> SourceThread | None:
     comments = []
     for child in element:
         if _key(child.tag) == "wp:comment":
-            comment = _comment(child, notes)
+            comment = _comment(child, notes, notes.site)
             if comment is not None:
                 comments.append(comment)
+    if fields.get("wp:post_password"):
+        notes.skipped["password-protected posts"] += 1
+        if comments:
+            notes.skipped["comments of password-protected posts"] += len(comments)
+        return None
     post = None
     if fields.get("wp:post_type") == "post" and fields.get("wp:status") == "publish":
         published_at, _zoned = parse_date(fields.get("wp:post_date_gmt"))
@@ -133,11 +148,20 @@ def parse(stream, notes: ParseNotes) -> Iterator[SourceThread]:
     file is an RSS feed with no WordPress elements.
     """
     wordpress = False
+    site_urls: dict[str, str] = {}
+    in_head = True  # the channel's head (its site URLs) ends where its first item does
     for _event, element in safe_iterparse(stream):
         key = _key(element.tag)
         if key.startswith("wp:"):
             wordpress = True
-        if key == "item":
+        if in_head and key in ("wp:base_blog_url", "wp:base_site_url"):
+            site_urls[key] = (element.text or "").strip()
+        elif key == "item":
+            if in_head:
+                in_head = False
+                notes.site = site_key(
+                    site_urls.get("wp:base_blog_url") or site_urls.get("wp:base_site_url", "")
+                )
             thread = _item(element, notes)
             element.clear()
             if thread is not None:

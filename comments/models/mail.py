@@ -1,15 +1,28 @@
 """Who hears of what: reply subscribers and the moderators' mail throttle."""
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..identity import normalize_email
+from .comment import Comment
 
 # One confirmation mail per address per day, so the comment form cannot mail-bomb anyone.
 CONFIRMATION_INTERVAL = timedelta(hours=24)
+
+
+class MailTopics(NamedTuple):
+    """What mail about comments an address asked for: reply notifications (``replies``) and
+    a digest of new comments on the articles titled ``titles`` (oldest follow first)."""
+
+    replies: bool
+    titles: list[str]
+
+    def __bool__(self) -> bool:
+        return self.replies or bool(self.titles)
 
 
 class Subscriber(models.Model):
@@ -43,6 +56,29 @@ class Subscriber(models.Model):
     @property
     def is_active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+    def asks_for_replies(self) -> bool:
+        """True if a comment stored under the address asked "Notify me of replies" (one query)."""
+        return Comment.objects.by_author(self.email).filter(notify_replies=True).exists()
+
+    def _follow_titles(self, follows) -> list[str]:
+        return list(follows.order_by("created_at", "pk").values_list("article__title", flat=True))
+
+    def confirmation_topics(self) -> MailTopics:
+        """What pressing "Confirm" would start (empty when nothing waits): for an address not
+        active, reply notifications if it asked for them (or asked for nothing else: the row
+        then came from a reply request) and every follow (confirming resumes those of an
+        address that unsubscribed); for an active one, the follows not confirmed yet.
+        Two queries at most."""
+        if self.is_active:
+            return MailTopics(False, self._follow_titles(self.follows.pending()))
+        titles = self._follow_titles(self.follows.all())
+        return MailTopics(not titles or self.asks_for_replies(), titles)
+
+    def mail_topics(self) -> MailTopics:
+        """What the address gets while it is active: replies if it asked for them, and the
+        digest of its confirmed follows. Two queries."""
+        return MailTopics(self.asks_for_replies(), self._follow_titles(self.follows.confirmed()))
 
     def confirmation_recently_sent(self, *, now=None) -> bool:
         """True while a new confirmation mail would break the one-a-day limit."""

@@ -169,6 +169,15 @@ def for_comment(comment: Comment, *, open_reports: int = 0) -> list[ModerationAc
     ]
 
 
+def for_any(offered_per_comment) -> list[ModerationAction]:
+    """The bulk bar's actions: those offered for at least one of the comments, each item of
+    ``offered_per_comment`` being what ``for_comment`` offers one comment; in registry order.
+    (The Pending tab gets no Restore or Editors' pick: none of its comments could take them.)
+    """
+    codes = {action.code for offered in offered_per_comment for action in offered}
+    return [action for action in REGISTRY if action.code in codes]
+
+
 def with_keys() -> list[ModerationAction]:
     """The actions that have a keyboard shortcut, for the queue's help."""
     return [action for action in REGISTRY if action.key]

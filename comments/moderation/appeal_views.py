@@ -51,14 +51,19 @@ class DecisionForm(forms.Form):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def appeal(request):
     """GET: the removed comment, the reason and the form (or the appeal's state). POST: file."""
     token = signed_links.token_from(request)
     try:
         comment = appeals.appeal_link_comment(token)
     except signed_links.InvalidLink as error:
-        context = {"invalid": error.reason, "valid_days": signed_links.APPEAL.max_age.days}
+        context = {
+            "invalid": error.reason,
+            "valid_days": signed_links.APPEAL.max_age.days,
+            # What they wrote comes back, to keep or send another way.
+            "typed": request.POST.get("text", "")[: APPEAL_MAX_LENGTH * 2],
+        }
         return render(request, "appeals/appeal.html", context, status=400)
     form = AppealForm(request.POST if request.method == "POST" else None)
     refused = ""

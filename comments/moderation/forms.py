@@ -142,6 +142,20 @@ class BanForm(forms.Form):
 
 
 NOTE_MAX_LENGTH = 1000
+# An id longer than this overflows the database's integer (a 64-bit one holds 18 nines).
+ID_MAX_DIGITS = 18
+
+
+def parse_id(text) -> int | None:
+    """The id a form or a query names ("12"), else None.
+
+    ASCII digits only, and not too many: ``"²".isdigit()`` is true but ``int("²")`` fails,
+    and a 30-digit number overflows the database's integer.
+    """
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= ID_MAX_DIGITS:
+        return int(text)
+    return None
 
 
 def removal_choice(data, pk: int | str | None = None) -> dict:
@@ -155,7 +169,7 @@ def removal_choice(data, pk: int | str | None = None) -> dict:
     """
     chosen = (data.get(f"reason-{pk}", "") if pk is not None else "") or data.get("reason", "")
     reason = None
-    if chosen.isdigit():
-        reason = RemovalReason.objects.active().filter(pk=int(chosen)).first()
+    if (reason_id := parse_id(chosen)) is not None:
+        reason = RemovalReason.objects.active().filter(pk=reason_id).first()
     note = " ".join(data.get("reason_note", "").split())[:NOTE_MAX_LENGTH]
     return {"reason": reason, "note": note}

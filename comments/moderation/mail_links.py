@@ -5,7 +5,8 @@ The held-comment mail carries one signed link per comment and action
 expiring). Opening a link changes nothing: it shows the comment and a button (mail scanners
 open every link). Only the button's POST acts, once, through the registry's service, logged as
 the moderator the link was made for, who must still hold ``comments.can_moderate`` then. The
-link is the proof: no sign-in is needed.
+link is the proof: no sign-in is needed. The Remove page asks for the rule broken and a note
+to the commenter, as the queue does (``forms.removal_choice``), for the statement of reasons.
 """
 
 from django.db import transaction
@@ -14,9 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .. import signed_links
-from ..models import Comment
+from ..models import Comment, RemovalReason
 from ..signed_links import InvalidLink
 from . import actions
+from .forms import removal_choice
 
 TEMPLATE = "moderation/from_mail.html"
 Status = Comment.Status
@@ -60,7 +62,11 @@ def from_mail(request):
     if comment.status != Status.PENDING:
         return _decided(request, comment)
     if request.method != "POST":
-        return _page(request, "confirm", comment=comment, action=action, token=token)
+        reasons = RemovalReason.objects.active() if action.asks_reason else ()
+        return _page(
+            request, "confirm", comment=comment, action=action, token=token, removal_reasons=reasons
+        )
+    extra = removal_choice(request.POST) if action.asks_reason else {}
     try:
         signed_links.redeem(kind, token)
     except InvalidLink as error:
@@ -72,7 +78,7 @@ def from_mail(request):
             decided = True
         else:
             decided = False
-            action.service(comments=[comment.pk], moderator=moderator)
+            action.service(comments=[comment.pk], moderator=moderator, **extra)
     comment = _comment(comment.pk)
     if decided:
         return _decided(request, comment)

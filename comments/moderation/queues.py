@@ -14,6 +14,7 @@ from articles.models import Article
 from ..identity import canonical_ip, normalize_email
 from ..models import Comment, ModerationLog, Report
 from . import actions, search
+from .forms import parse_id
 
 Status = Comment.Status
 
@@ -41,7 +42,7 @@ class QueueFilters:
         return cls(
             status=status if status in dict(TABS) else "pending",
             order="oldest" if query.get("order") == "oldest" else "newest",
-            article=int(article) if article.isdigit() else None,
+            article=parse_id(article),
             author=query.get("author", "").strip()[:254],
             q=query.get("q", "").strip()[: search.MAX_TERM],
         )

@@ -6,7 +6,8 @@ A term is read as what it looks like:
   (``198.51.100.0/24``) or the start of an address (``198.51.100``, ``2001:db8``) the
   addresses in it;
 - an email address (it has "@") finds the comments stored under that whole address, in any
-  spelling (``Jane@Exämple.com`` finds ``jane@xn--exmple-cua.com``);
+  spelling (``Jane@Exämple.com`` finds ``jane@xn--exmple-cua.com``); a local part and "@"
+  (``dana.levi@``) the addresses it begins;
 - anything else finds comments whose text or author name holds every word (a word of three
   letters or more also as the start of a longer one), or whose email starts with the term.
 
@@ -19,6 +20,13 @@ index on ``author_email``, the start of one ``EMAIL_PREFIX_INDEX``, the addresse
 newest comments of a tab (the (status, created_at) index) and tests each one's stored
 document, a cheap test, until it has a page. Elsewhere (SQLite) the words are a plain
 case-insensitive ``LIKE``: fine for a small site, a scan of the table on a large one.
+
+A network means the same on both: the addresses of its version in it, never a comment without
+one (``::/0`` is every IPv6 address, not every comment). PostgreSQL answers with ``<<=``;
+SQLite stores the compressed text (``2001:db8::5``), which no text prefix of ``2001:db8:0:0``
+matches, so there the distinct stored addresses that could be in it (the text of its leading
+whole octets, or hextets up to the first zero one) are read, at most
+``MAX_NETWORK_CANDIDATES`` of them, and tested with ``ipaddress``.
 """
 
 import contextlib
@@ -60,6 +68,8 @@ class Document(Expression):
 
 MAX_TERM = 200  # characters of a search term that count
 MAX_WORDS = 8
+# Distinct stored addresses a network search tests on SQLite (under its bound of parameters).
+MAX_NETWORK_CANDIDATES = 5000
 PREFIX_FROM = 3  # a word this long or longer also matches words it begins
 WORD = re.compile(r"\w+")
 # The start of an address as a moderator types it: "198.51." or "198.51.100"; "2001:db8".
@@ -104,16 +114,41 @@ def network(term: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     return None
 
 
+def _network_prefix(net) -> str:
+    """Text that every stored (compressed, lower-case) address in ``net`` begins with."""
+    if net.version == 4:
+        octets = str(net.network_address).split(".")[: net.prefixlen // 8]
+        return ".".join(octets) + "." if octets else ""
+    hextets = []
+    # "::" may stand for any run of zero hextets: only the nonzero ones before it are sure.
+    for hextet in net.network_address.exploded.split(":")[: min(net.prefixlen // 16, 7)]:
+        if int(hextet, 16) == 0:
+            break
+        hextets.append(format(int(hextet, 16), "x"))
+    return ":".join(hextets) + ":" if hextets else ""
+
+
+def _in_network(text: str, net) -> bool:
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    # ipaddress's "in" compares bits only: 10.0.0.1 would pass for a /8 of IPv6.
+    return address.version == net.version and address in net
+
+
 def _network_match(queryset, net) -> Q:
     if is_postgresql(queryset):
         return Q(InNetwork(F("ip_address"), Value(str(net))))
-    # SQLite stores the text: the network's whole leading octets (or hextets) as a prefix.
-    if net.version == 4:
-        octets = str(net.network_address).split(".")[: net.prefixlen // 8]
-        return Q(ip_address__startswith=".".join(octets) + ".") if octets else Q()
-    exploded = net.network_address.exploded.split(":")[: net.prefixlen // 16]
-    prefix = ":".join(part.lstrip("0") or "0" for part in exploded)
-    return Q(ip_address__startswith=prefix + ":") if exploded else Q()
+    candidates = (
+        queryset.model._base_manager.using(queryset.db)
+        .filter(ip_address__startswith=_network_prefix(net))
+        .filter(ip_address__contains="." if net.version == 4 else ":")
+        .order_by()
+        .values_list("ip_address", flat=True)
+        .distinct()[:MAX_NETWORK_CANDIDATES]
+    )
+    return Q(ip_address__in=[text for text in candidates if _in_network(text, net)])
 
 
 def _words_match(queryset, words: list[str]) -> Q:
@@ -131,8 +166,9 @@ def _words_match(queryset, words: list[str]) -> Q:
 def search(queryset, term: str):
     """``queryset`` narrowed to the comments ``term`` finds (unchanged for a blank term).
 
-    Reads the term as an IP address, a network, an email (or its start), else words; see the
-    module's docstring. Never raises: a term that finds nothing gives an empty queryset.
+    Reads the term as an IP address, a network, an email (or its local part and "@"), else
+    words (or the start of an email); see the module's docstring. Never raises: a term that
+    finds nothing gives an empty queryset.
     """
     term = (term or "").strip()[:MAX_TERM]
     if not term:
@@ -141,6 +177,8 @@ def search(queryset, term: str):
         return queryset.filter(ip_address=ip)
     if net := network(term):
         return queryset.filter(_network_match(queryset, net))
+    if term.endswith("@") and term.count("@") == 1:
+        return queryset.filter(author_email__startswith=term.lower())
     if "@" in term:
         return queryset.filter(author_email=normalize_email(term))
     words = WORD.findall(term.lower())[:MAX_WORDS]

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, OuterRef, Subquery
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from .. import lifecycle
 from ..models import Comment, ModerationLog
+from .forms import parse_id
 
 Action = ModerationLog.Action
 
@@ -47,6 +48,28 @@ def _status_changes():
         .exclude(to_status="")
         .exclude(from_status=F("to_status"))
         .filter(comment__isnull=False)
+    )
+
+
+def undone_rows(*, since):
+    """A queryset of the ids (``values("undone")``) of the log rows an ``UNDO`` written at or
+    after ``since`` took back, usable as a subquery (``pk__in=``).
+
+    An undo applies only to a comment's newest status change, so the row it took back is
+    the status change on that comment just before the ``UNDO`` row.
+    """
+    previous = (
+        _status_changes()
+        .filter(comment_id=OuterRef("comment_id"), pk__lt=OuterRef("pk"))
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+    return (
+        ModerationLog.objects.filter(action=Action.UNDO, created_at__gte=since)
+        .annotate(undone=Subquery(previous))
+        .filter(undone__isnull=False)  # NOT IN a set with NULL would exclude everything
+        .order_by()
+        .values("undone")
     )
 
 
@@ -75,7 +98,7 @@ class UndoResult:
 
 def parse_ids(raw: str) -> list[int]:
     """The ids a form's ``logs`` field names ("12,13,14"); anything else is ignored."""
-    return [int(part) for part in raw.split(",") if part.strip().isdigit()][:10_000]
+    return [pk for part in raw.split(",") if (pk := parse_id(part)) is not None][:10_000]
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from ..models import Ban, Comment, ModerationLog, RemovalReason
 from . import actions, queues, services, undo
-from .forms import BanForm, EditForm, ModeratorReplyForm, removal_choice
+from .forms import BanForm, EditForm, ModeratorReplyForm, parse_id, removal_choice
 
 PAGE_SIZE = 50
 
@@ -62,12 +62,7 @@ def queue(request):
             "article": queues.chosen_article(filters),
             "query_string": filters.query_string(),
             "clear_article_query": filters.query_string(article=""),
-            "bulk_actions": [
-                action
-                for action in actions.REGISTRY
-                if action.on_rows
-                and (not action.needs_open_reports or filters.status == "reported")
-            ],
+            "bulk_actions": actions.for_any(row.actions for row in rows),
             "keyboard_actions": actions.with_keys(),
             "removal_reasons": RemovalReason.objects.active(),
         },
@@ -93,10 +88,11 @@ def act(request):
     row_action = request.POST.get("row_action", "")
     if row_action:
         code, _sep, pk = row_action.partition(":")
-        ids = [pk] if pk.isdigit() else []
+        ids = [parse_id(pk)]
     else:
         code = request.POST.get("bulk_action", "")
-        ids = [pk for pk in request.POST.getlist("selected") if pk.isdigit()]
+        ids = [parse_id(pk) for pk in request.POST.getlist("selected")]
+    ids = [pk for pk in ids if pk is not None]
     action = actions.get(code)
     if action is None or not action.on_rows:
         messages.error(request, _("Choose an action."))
@@ -106,9 +102,7 @@ def act(request):
         row = ids[0] if row_action else None
         extra = removal_choice(request.POST, row) if action.asks_reason else {}
         with undo.recording() as logged:
-            changed = action.service(
-                comments=[int(pk) for pk in ids], moderator=request.user, **extra
-            )
+            changed = action.service(comments=ids, moderator=request.user, **extra)
         undo.offer(request, action.done_message(changed), logged, next_url=_safe_next(request))
     return _back(request)
 

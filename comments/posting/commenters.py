@@ -30,7 +30,7 @@ EXCERPT_CHARACTERS = 300
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def commenter_confirm(request):
     """GET: the held comment and a "Yes, it was me" button. POST: confirm (see the module)."""
     token = signed_links.token_from(request)
@@ -42,7 +42,7 @@ def commenter_confirm(request):
             found = signed_links.target(kind, token)
     except InvalidLink as error:
         return _invalid(request, error)
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD (mail scanners): the page, nothing confirmed
         comment = Comment.objects.select_related("article").filter(pk=found.comment_id).first()
         if comment is None:  # erased since the link was checked
             return _invalid(request, InvalidLink())

@@ -9,13 +9,11 @@ has, and ``?sort=`` one of ``sorting.SORTS``, or the answer is 404 (nothing is r
 no shared page is kept, for it).
 """
 
-import html
 import re
 
 from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.http import Http404
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from ..identity import remembered_author
@@ -27,6 +25,7 @@ from ..models import (
     own_comment_ids,
     waiting_questions,
 )
+from ..sanitize import plain_text
 from .editing import mark_own_edit_windows
 from .forms import CommentForm, FollowForm
 from .sorting import default_sort, sort_from, sort_links, thread_query
@@ -150,8 +149,8 @@ def editors_picks(article) -> list[Comment]:
         .only("pk", "author_name", "body_html", "picked_at", "article_id")[:PICKS_SHOWN]
     )
     for pick in picks:
-        # Plain text (the template escapes it): the sanitized HTML without its tags.
-        pick.excerpt = Truncator(html.unescape(strip_tags(pick.body_html))).words(30)
+        # Plain text (the template escapes it): what readers see, without the markup.
+        pick.excerpt = Truncator(plain_text(pick.body_html)).words(30)
     return picks
 
 

@@ -195,10 +195,11 @@ def comment_post(
     comment.set_body(body, body_html=submission.body_html)
     comment.save()
     lifecycle.status_changed(comment, previous=None)
-    if notify_replies:
-        transaction.on_commit(lambda: tasks.request_subscription.enqueue(comment.pk))
+    # One confirmation mail: the follow's names the replies too (Subscriber.confirmation_topics).
     if follow_article:
         transaction.on_commit(lambda: follow_mail.request_follow.enqueue(comment.pk))
+    elif notify_replies:
+        transaction.on_commit(lambda: tasks.request_subscription.enqueue(comment.pk))
     codes = {reason["code"] for reason in decision.reasons}
     if codes & {"first_comment", KNOWN_EMAIL_NEW_BROWSER}:
         # Queued for both, so a post does the same work whether or not the address is known;

@@ -8,8 +8,8 @@ update the page in place; "you voted" is never part of the shared page.
 """
 
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,12 +33,20 @@ def comment_helpful(request, pk):
     network had cast already, and 429 (JSON, else a redirect with the wait in the notice) when
     the network votes too often.
     """
-    comment = get_object_or_404(
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    comment = (
         Comment.objects.public()
         .select_related("article")
-        .filter(article__in=Article.objects.published()),
-        pk=pk,
+        .filter(article__in=Article.objects.published(), pk=pk)
+        .first()
     )
+    if comment is None:
+        if not wants_json:
+            raise Http404
+        # The script reads the message and stays on the page (an HTML 404 would make it
+        # send the form the plain way, off the article and away from any text being typed).
+        message = _("This comment can no longer be voted on.")
+        return JsonResponse({"count": 0, "voted": False, "message": message}, status=404)
     voter, new_voter = votes.voter_id(request)
     status, voted, retry_after = 200, True, 0
     try:
@@ -62,7 +70,7 @@ def comment_helpful(request, pk):
         }
 
     response: HttpResponse
-    if "application/json" in request.headers.get("Accept", ""):
+    if wants_json:
         response = JsonResponse({"count": count, "voted": voted, "message": message}, status=status)
     else:
         level = messages.SUCCESS if status == 200 else messages.WARNING

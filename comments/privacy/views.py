@@ -216,7 +216,7 @@ def _invalid_link(request, error: InvalidLink):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def data_link(request):
     """The link from the mail. GET shows a button; its POST uses the link up and opens access.
 
@@ -232,7 +232,7 @@ def data_link(request):
             privacy.data_access_check(token)
     except InvalidLink as error:
         return _invalid_link(request, error)
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD (mail scanners): the button, nothing used up
         return render(request, "privacy/link.html", {"token": token})
     # A new session key, as at a login: access must not pass to a key known before.
     request.session.cycle_key()

@@ -5,7 +5,8 @@ link forwarded or shared does not hand out the address. Every answer is private 
 
 The token comes in the query string (the mailed link) or the form body (the buttons), never in
 the path, so access logs and Django's request warnings never record it (``signed_links``).
-Opening a link (GET) changes nothing: mail scanners and link previews open every link.
+Opening a link (GET, or HEAD, which answers the same) changes nothing: mail scanners and link
+previews open every link.
 """
 
 from django.shortcuts import redirect, render
@@ -59,7 +60,7 @@ def _unsubscribed(request, subscriber: Subscriber, token: str):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request):
     """GET shows a "Confirm" button; only its POST confirms, so link scanners confirm nothing."""
     token = signed_links.token_from(request)
@@ -69,17 +70,11 @@ def confirm(request):
         return _invalid_link(request, error, signed_links.CONFIRM)
     if request.method == "POST":
         subscriber = services.subscriber_confirm(subscriber=subscriber)
-        return _page(request, "confirmed.html", subscriber)
-    waiting = list(
-        subscriber.follows.pending().order_by("created_at").values_list("article__title", flat=True)
-    )
+        return _page(request, "confirmed.html", subscriber, topics=subscriber.mail_topics())
+    # The page names what "Confirm" starts: reply notifications, followed articles, or both.
+    topics = subscriber.confirmation_topics()
     return _page(
-        request,
-        "confirm.html",
-        subscriber,
-        token=token,
-        already_active=subscriber.is_active and not waiting,
-        waiting_follows=waiting,
+        request, "confirm.html", subscriber, token=token, already_active=not topics, topics=topics
     )
 
 
@@ -91,7 +86,7 @@ def confirm(request):
 # else is exempt: "Subscribe again" is a CSRF-protected form.
 @csrf_exempt
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request):
     """GET (the link opened) shows an "Unsubscribe" button and changes nothing; a one-click POST
     (that button, or the mail client's) unsubscribes. A POST without the one-click body is 400."""
@@ -111,6 +106,7 @@ def unsubscribe(request):
         "unsubscribe.html",
         subscriber,
         token=token,
+        topics=subscriber.mail_topics(),
         one_click_field=ONE_CLICK_FIELD,
         one_click_value=ONE_CLICK_VALUE,
     )

@@ -2,8 +2,8 @@
 // help under the box says "Up to LIMIT characters." and the server refuses a longer text with
 // the text kept.
 // The count is the form's (comments/posting/forms.py): characters (code points, so an emoji is
-// one), line breaks as one, control characters and noncharacters dropped, white space at
-// either end not counted. Screen readers hear the count when the typing pauses.
+// one), line breaks as one, control characters and noncharacters dropped, white space and
+// U+FEFF at either end not counted (String.prototype.trim; the server's forms.trim). Screen readers hear the count when the typing pauses.
 (function () {
   "use strict";
 

@@ -2,8 +2,24 @@
 // The page works without this file: the server writes "Edit for 12 more minutes" as it renders
 // the page and refuses a change after the window (comments/posting/editing.py). With it, the
 // minutes count down, and when the time is over the links go away and the text says so.
+// On the edit page, after a refused change, focus goes to the error summary (as comments.js
+// does on the article page), so a keyboard or screen-reader user hears what to fix first.
 (function () {
   "use strict";
+
+  var summary = document.querySelector(".own-edit-form .form-error-summary");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      var label = document.querySelector("label[for='" + field.id + "']");
+      (label || field).scrollIntoView({ block: "start" });
+      field.focus({ preventScroll: true });
+    });
+  }
 
   var items = document.querySelectorAll("[data-edit-until]");
   if (!items.length) return;

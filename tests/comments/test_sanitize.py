@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 from bleach._vendor import html5lib  # bleach vendors the html5lib it parses with
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from comments.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_comment
@@ -137,7 +137,7 @@ def test_surrounding_blank_lines_leave_no_empty_paragraphs_or_breaks():
     assert sanitize_comment("\n\n  Hello  \n\n\n") == "<p>Hello  </p>"
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n\n\n", "\x00\x01", "<!-- nothing -->"])
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\n", "\x00\x01"])
 def test_empty_comment_gives_empty_html(text):
     assert sanitize_comment(text) == ""
 
@@ -209,11 +209,27 @@ def test_prose_with_angle_brackets_and_ampersands_shows_as_typed():
     assert text_of(output) == typed, "an entity typed as text is text"
 
 
-def test_html_comments_are_removed():
-    output = sanitize_comment("before <!-- hidden <b>note</b> --> after")
+def test_html_comments_cdata_and_processing_instructions_are_shown_as_typed():
+    # Nothing a reader types is hidden from other readers (or from moderators).
+    output = sanitize_comment("before <!-- hidden <b>note</b> --> <![CDATA[ x ]]> <?php y ?> after")
 
-    assert text_of(output) == "before  after"
-    assert "hidden" not in output
+    assert text_of(output) == "before <!-- hidden note --> <![CDATA[ x ]]> <?php y ?> after"
+    assert tags(output) == ["p", "b"]
+
+
+# Text with "<", ">" and the punctuation of markup, but no tag a reader may use: every character
+# a reader typed is what readers see (only runs of white space may change, into paragraphs).
+NO_ALLOWED_TAG = st.text(alphabet=st.sampled_from(" <>!?-[]/&;=\"'xyz0\n"), max_size=80)
+
+
+@settings(max_examples=400)
+@given(NO_ALLOWED_TAG)
+@example("<x/")  # a tag that never ends: the rest of the text was dropped
+@example("a <!-- b --> c")
+def test_text_without_an_allowed_tag_is_shown_exactly_as_typed(typed):
+    output = sanitize_comment(typed).replace("<br>", "\n").replace("</p><p>", "</p>\n<p>")
+
+    assert text_of(output).split() == typed.split()
 
 
 @pytest.mark.parametrize(

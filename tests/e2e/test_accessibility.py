@@ -46,6 +46,11 @@ def test_moderator_pages_have_no_serious_accessibility_problems(page, live_serve
     for status in ("approved", "spam", "removed", "reported"):
         page.goto(f"{live_server.url}/moderation/?status={status}")
         assert_accessible(page, f"moderation-{status}")
+    # The article page as a moderator: a held comment in place, the links under it (Edit,
+    # Reply as moderator, Ban) read on the held comment's tinted background.
+    page.goto(live_server.url + article.get_absolute_url())
+    expect(page.get_by_role("link", name="Ban", exact=False).first).to_be_visible()
+    assert_accessible(page, "article-as-moderator")
     page.goto(f"{live_server.url}/moderation/comment/{comment.pk}/")
     assert_accessible(page, "moderation-comment")
     # Two forms with a "body" field on one page: each label names its own box.

@@ -41,6 +41,13 @@ def test_a_commenter_sees_the_count_and_edits_their_comment_from_their_browser(
     own.get_by_role("link", name="Edit your comment").click()
     expect(page.get_by_role("heading", name="Edit your comment")).to_be_visible()
     assert_accessible(page, "own-edit")
+    # A refused change: focus goes to the summary of what to fix, its link to the field.
+    page.get_by_role("textbox", name="Comment").fill("")
+    page.get_by_role("button", name="Save changes").click()
+    summary = page.locator(".form-error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_role("textbox", name="Comment")).to_be_focused()
     page.get_by_role("textbox", name="Comment").fill("Does massage help with spasticity?")
     page.get_by_role("button", name="Save changes").click()
 

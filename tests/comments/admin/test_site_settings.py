@@ -4,6 +4,7 @@ The environment gives the defaults; a change on the page is in force at once (th
 ``comments.site_settings``), is validated, and is logged as the user's.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -112,6 +113,10 @@ def test_saving_unchanged_values_logs_nothing(admin_client):
         ("COMMENTS_SORT_DEFAULT", "random", "Select a valid choice"),
         ("COMMENTS_HOLD_LINKS", "-1", "greater than or equal to 0"),
         ("COMMENTS_CLOSE_AFTER_DAYS", "two weeks", "Enter a whole number"),
+        # A number no date can hold once added to a publication date: every article page
+        # answered 500 after it was saved.
+        ("COMMENTS_CLOSE_AFTER_DAYS", "99999999999999999999999", "less than or equal to"),
+        ("COMMENTS_EDIT_MINUTES", "9999999999999", "less than or equal to"),
         ("COMMENTS_MODERATOR_EMAILS", "desk@example.com, not-an-address", "not-an-address"),
     ],
 )
@@ -123,6 +128,14 @@ def test_invalid_values_are_refused_with_a_clear_message(admin_client, field, va
     assert response.context["form"][field].value() == value  # what was typed is kept
     assert not ModerationLog.objects.filter(action=ModerationLog.Action.SETTING).exists()
     assert site_settings.moderation_mode() in site_settings.MODERATION_MODES
+
+
+def test_the_largest_numbers_accepted_still_serve_the_article_page(admin_client, client):
+    article = make_article()
+    change(admin_client, COMMENTS_CLOSE_AFTER_DAYS=100_000, COMMENTS_EDIT_MINUTES=100_000)
+
+    assert site_settings.close_after_days() == 100_000
+    assert client.get(article.get_absolute_url()).status_code == 200
 
 
 def test_notification_recipients_hear_of_held_comments(admin_client):
@@ -183,3 +196,11 @@ def test_anonymous_visitors_go_to_the_login_page(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_admin_index_names_the_settings_page_site_settings_not_config(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+    link = re.search(rf'<a href="{SETTINGS_PAGE}"[^>]*>([^<]+)</a>', html)
+
+    assert link and link.group(1).strip() == "Site settings"
+    assert ">Config<" not in html

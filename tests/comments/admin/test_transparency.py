@@ -12,7 +12,7 @@ from django.test import Client
 
 from comments.admin import transparency
 from comments.models import Comment, ModerationLog, RemovalReason
-from comments.moderation import appeals, services
+from comments.moderation import appeals, services, undo
 from comments.posting import services as posting
 from tests.conftest import make_article, make_comment
 
@@ -81,8 +81,9 @@ def test_csv_export_has_a_row_per_month_and_a_column_per_reason(history, moderat
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [row["month"] for row in rows] == ["2026-02", "2026-03", "2026-04"]
-    february, march, april = rows
+    # Newest first, as on the dashboard.
+    assert [row["month"] for row in rows] == ["2026-04", "2026-03", "2026-02"]
+    april, march, february = rows
     assert february["decisions"] == "0" and february["median_hours_to_first_decision"] == ""
     assert march["Medical misinformation that could cause harm"] == "2"
     assert march["Hidden after reader reports"] == "1"
@@ -164,3 +165,30 @@ def test_a_used_reason_cannot_be_deleted_so_the_numbers_keep_it(moderator, artic
     with pytest.raises(ProtectedError):
         reason.delete()
     assert ModerationLog.objects.filter(reason=reason).count() == 1
+
+
+def test_a_decision_taken_back_with_undo_is_counted_as_undone_not_as_a_decision(
+    moderator, article, moderator_client
+):
+    kept, taken_back = make_comment(article), make_comment(article)
+    services.comments_remove(comments=[kept.pk], moderator=moderator)
+    with undo.recording() as ids:
+        services.comments_mark_spam(comments=[taken_back.pk], moderator=moderator)
+    undo.comments_undo(log_ids=ids, moderator=moderator)
+
+    (month,) = transparency.report(months=1)
+    assert (month.decisions, month.undone) == (1, 1)
+    assert month.by_reason == {"Removed, no specific reason": 1}
+    (row,) = csv.DictReader(io.StringIO(moderator_client.get(CSV_URL + "?months=1").text))
+    assert (row["decisions"], row["undone"]) == ("1", "1")
+
+
+def test_deciding_again_after_an_undo_counts_the_new_decision(moderator, article):
+    comment = make_comment(article)
+    with undo.recording() as ids:
+        services.comments_remove(comments=[comment.pk], moderator=moderator)
+    undo.comments_undo(log_ids=ids, moderator=moderator)
+    services.comments_mark_spam(comments=[comment.pk], moderator=moderator)
+
+    (month,) = transparency.report(months=1)
+    assert (month.decisions, month.undone, month.by_reason) == (1, 1, {"Spam": 1})

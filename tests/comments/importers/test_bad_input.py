@@ -104,8 +104,8 @@ def test_a_file_in_another_encoding_than_declared_is_a_clear_error(tmp_path):
         (b"\x00\x01\x02 not xml", "not well-formed"),
         (b"<html><body>hi</body></html>", "root element is <html>"),
         (b'<rss version="2.0"><channel><item><title>x</title></item></channel></rss>', "RSS feed"),
-        (b"PK\x03\x04broken zip", "cannot be read"),
-        (b"\x1f\x8b broken gzip", "cannot be read"),
+        (b"PK\x03\x04broken zip", "not a readable zip file"),
+        (b"\x1f\x8b broken gzip", "not a readable gzip file"),
     ],
 )
 def test_unreadable_files_say_why(tmp_path, content, message):

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db.models import Q
 
 from articles.models import Article
 from comments.importers import disqus
@@ -15,7 +16,10 @@ Status = Comment.Status
 
 
 def by_source(source_id: str) -> Comment:
-    return Comment.objects.get(source_system="disqus", source_id=source_id)
+    """The comment of id ``source_id`` in the file (stored as ``"<site>#<id>"``)."""
+    return Comment.objects.get(
+        Q(source_id=source_id) | Q(source_id__endswith=f"#{source_id}"), source_system="disqus"
+    )
 
 
 @pytest.fixture

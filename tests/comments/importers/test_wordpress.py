@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
+from django.db.models import Q
 
 from articles.models import Article
 from comments.importers.services import import_file
@@ -17,7 +18,10 @@ Status = Comment.Status
 
 
 def by_source(source_id: str) -> Comment:
-    return Comment.objects.get(source_system="wordpress", source_id=source_id)
+    """The comment of id ``source_id`` in the file (stored as ``"<site>#<id>"``)."""
+    return Comment.objects.get(
+        Q(source_id=source_id) | Q(source_id__endswith=f"#{source_id}"), source_system="wordpress"
+    )
 
 
 def test_a_published_post_becomes_an_article_with_its_comments(files):

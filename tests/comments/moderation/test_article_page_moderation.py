@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from comments.models import Comment
+from comments.models import Comment, ModerationLog, RemovalReason
 from comments.moderation import actions
 from tests.conftest import make_article, make_comment
 
@@ -185,3 +185,26 @@ def test_permission_matrix_of_the_article_pages_controls(client, staff_client, m
         response = who.get(article.get_absolute_url())
         assert response.status_code == 200
         assert (CONTROLS in response.content.decode()) is expected
+
+
+def test_removing_on_the_page_offers_the_rule_and_a_note_to_the_commenter(mod_client, thread):
+    article, public, _held, _spam = thread
+    html = comment_html(mod_client.get(article.get_absolute_url()).content.decode(), public)
+    # The same picker as the queue and the comment page, with ids of this comment's own.
+    assert f'<label class="form-label small mb-0" for="page-{public.pk}-reason-note">' in html
+    assert f'id="page-{public.pk}-reason-note" name="reason_note"' in html
+    assert f'id="page-{public.pk}-reason" name="reason"' in html
+    reason = RemovalReason.objects.active().first()
+
+    mod_client.post(
+        "/moderation/act/",
+        {
+            "row_action": f"remove:{public.pk}",
+            "reason": reason.pk,
+            "reason_note": "Please cite a source.",
+            "next": article.get_absolute_url(),
+        },
+    )
+
+    row = ModerationLog.objects.get(comment=public, action=ModerationLog.Action.REMOVE)
+    assert (row.reason, row.note) == (reason, "Please cite a source.")

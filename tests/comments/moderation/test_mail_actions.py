@@ -238,3 +238,39 @@ def test_permission_matrix_of_the_mail_link(held_mail, moderator, django_user_mo
     comment.refresh_from_db()
     assert comment.status == Status.SPAM
     assert Group.objects.get(name="Moderators") in moderator.groups.all()
+
+
+def test_the_remove_page_asks_for_the_rule_and_the_statement_cites_it(
+    held_mail, moderator, django_capture_on_commit_callbacks
+):
+    """Removing from the mail picks a reason and a note, as the queue does: the statement of
+    reasons names the rule instead of "the comment policy in general"."""
+    from comments.models import RemovalReason
+
+    comment, message = held_mail
+    (url,) = action_links(message)["Remove"]
+    reason = RemovalReason.objects.create(title="Off topic here", rule="Rule 9: stay on topic")
+    client = Client()
+
+    page = client.get(path_of(url)).content.decode()
+    assert 'name="reason"' in page and "Off topic here" in page
+    assert 'name="reason_note"' in page
+    approve_page = client.get(path_of(action_links(message)["Approve"][0])).content.decode()
+    assert 'name="reason"' not in approve_page
+
+    token = signed_token(urlsplit(url).query.removeprefix("token="))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/moderation/from-mail/",
+            {"token": token, "reason": str(reason.pk), "reason_note": "Please stay on topic."},
+        )
+
+    assert response.status_code == 200
+    comment.refresh_from_db()
+    assert comment.status == Status.REMOVED
+    entry = ModerationLog.objects.filter(comment=comment, action="remove").first()
+    assert (entry.reason, entry.note) == (reason, "Please stay on topic.")
+    (statement,) = [m for m in mail.outbox if "was removed" in m.subject]
+    assert "Rule 9: stay on topic" in statement.body
+    assert "Please stay on topic." in statement.body

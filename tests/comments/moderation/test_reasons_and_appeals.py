@@ -274,6 +274,19 @@ def test_an_expired_appeal_link_says_it_expired(removed, link, monkeypatch):
     assert "expired" in response.content.decode()
 
 
+def test_an_appeal_sent_with_an_expired_link_gives_the_text_back(removed, link, monkeypatch):
+    later = time.time() + signed_links.APPEAL.max_age.total_seconds() + 60
+    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    text = "I was quoting <the study> & its authors."
+
+    response = Client().post("/comments/appeal/", {"token": token_of(link), "text": text})
+
+    page = response.content.decode()
+    assert response.status_code == 400 and "expired" in page
+    assert "I was quoting &lt;the study&gt; &amp; its authors." in page  # escaped, kept
+    assert Appeal.objects.count() == 0
+
+
 def test_an_appeal_link_for_another_comment_id_does_not_work(article, removed, link):
     other = make_comment(article, author_email="someone.else@example.com", status=Status.REMOVED)
     token = signed_links.make(signed_links.APPEAL, email=removed.author_email, comment_id=other.pk)

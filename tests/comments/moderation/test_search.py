@@ -291,3 +291,39 @@ def test_on_postgresql_counting_a_common_word_stops_at_the_cap(article):
     assert "Limit" in count_plan
     assert f"LIMIT {queues.SEARCH_COUNT_CAP + 1}" in captured[0]["sql"]
     assert '"search_vector" @@' in captured[0]["sql"]  # the stored document, no to_tsvector()
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("2001:db8::/64", ["jane"]),  # a network whose address text is compressed
+        ("2001:db8:0:0", ["jane"]),  # the start of an address, zeros written out
+        ("2001:db8::/32", ["jane"]),
+        ("198.51.96.0/20", ["walter"]),  # a network of no whole octets
+        ("::/0", ["jane"]),  # every IPv6 address: no IPv4 one, no comment without one
+        ("0.0.0.0/0", ["walter", "noa"]),
+        ("10.0.0.0/8", []),
+    ],
+)
+def test_a_network_finds_the_addresses_in_it_and_nothing_else(
+    mod_client, article, comments, term, expected
+):
+    make_comment(article, body="No address kept", ip_address=None, status=Status.PENDING)
+
+    assert sorted(queue_found(mod_client, q=term)) == sorted(comments[k].pk for k in expected)
+
+
+def test_a_network_finds_an_address_whose_text_hides_its_zeros(article):
+    # 2001:db8:0:0:1:0:0:0 is stored as "2001:db8:0:0:1::": in 2001:db8::/64 all the same.
+    inside = make_comment(article, ip_address="2001:db8:0:0:1::", status=Status.PENDING)
+    make_comment(article, ip_address="2001:db8:1::1", status=Status.PENDING)
+
+    assert list(search.search(Comment.objects.all(), "2001:db8::/64")) == [inside]
+
+
+def test_a_local_part_and_at_sign_finds_that_commenters_addresses(mod_client, article, comments):
+    dana = make_comment(article, author_email="Dana.Levi@example.com", status=Status.PENDING)
+    make_comment(article, author_email="dana.levinson@example.com", status=Status.PENDING)
+
+    assert queue_found(mod_client, q="dana.levi@") == [dana.pk]
+    assert queue_found(mod_client, q="dana.lev") != []

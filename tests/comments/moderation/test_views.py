@@ -1,5 +1,7 @@
 """The moderators' workspace at /moderation/, used as a moderator would."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -331,3 +333,18 @@ def test_dismissing_reports_keeps_the_comment_and_brings_back_a_hidden_one(
     actions = ModerationLog.objects.filter(comment=comment).values_list("action", flat=True)
     assert list(actions[:2]) == ["approve", "dismiss"]
     assert "Contested but fine" in Client().get(article.get_absolute_url()).content.decode()
+
+
+def bulk_bar(client, status) -> list[str]:
+    html = client.get("/moderation/", {"status": status}).content.decode()
+    return re.findall(r'name="bulk_action" value="(\w+)"', html)
+
+
+def test_the_bulk_bar_offers_only_what_applies_to_the_tabs_comments(mod_client, article):
+    make_comment(article, status=Status.PENDING)
+    make_comment(article, status=Status.SPAM)
+    make_comment(article, status=Status.APPROVED)
+
+    assert bulk_bar(mod_client, "pending") == ["approve", "spam", "remove"]
+    assert bulk_bar(mod_client, "spam") == ["approve", "remove", "restore"]
+    assert bulk_bar(mod_client, "approved") == ["spam", "remove", "pick"]

@@ -32,7 +32,7 @@ from .base import (
     changelist_url,
 )
 from .data_requests import data_request_view
-from .paginators import SearchPaginator
+from .paginators import ListPaginator, SearchPaginator
 
 Status = Comment.Status
 
@@ -185,7 +185,7 @@ class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         # A search counts no further than the queue's does (a common word is in most rows).
         searching = request.GET.get(SEARCH_VAR, "").strip()
-        paginator = SearchPaginator if searching else self.paginator
+        paginator = SearchPaginator if searching else ListPaginator
         return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     # Comments come from the public form or a moderator's reply, both through the services.

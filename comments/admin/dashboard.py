@@ -9,6 +9,7 @@ index for moderators; the template draws the chart, no script.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncDate
 from django.urls import NoReverseMatch, reverse
@@ -142,15 +143,31 @@ def most_commented_articles(
     return [ArticleCount(article=a, comments=a.recent_comments) for a in articles]
 
 
-def dashboard(now: datetime | None = None) -> Dashboard:
-    """Everything the admin index shows, in four queries."""
+# The 30 days' counts and the week's most-commented articles read every comment of those days
+# (about 400,000 on a site of 12,000 a day): kept this many seconds, one entry a local day.
+HISTORY_TIMEOUT = 5 * 60
+
+
+def dashboard(now: datetime | None = None, *, kept: bool = False) -> Dashboard:
+    """Everything the admin index shows, in four queries; with ``kept``, the two over the
+    past days come from the shared cache when it has them (at most ``HISTORY_TIMEOUT`` old),
+    and the pending and report counts are always read now."""
     now = now or timezone.now()
+
+    def history():
+        return comments_per_day(now=now), most_commented_articles(now=now)
+
+    if kept:
+        key = f"admin-dashboard-history:{timezone.localdate(now).isoformat()}"
+        days, top_articles = cache.get_or_set(key, history, HISTORY_TIMEOUT)
+    else:
+        days, top_articles = history()
     return Dashboard(
         now=now,
         pending=pending_summary(),
         open_reports=open_report_count(),
-        days=comments_per_day(now=now),
-        top_articles=most_commented_articles(now=now),
+        days=days,
+        top_articles=top_articles,
     )
 
 
@@ -289,7 +306,7 @@ def _transparency() -> dict:
 
 def dashboard_context() -> dict:
     """What templates/admin/index.html needs for the dashboard block."""
-    data = dashboard()
+    data = dashboard(kept=True)
     try:
         queue_url = reverse("moderation:queue")
     except NoReverseMatch:

@@ -25,11 +25,23 @@ class AtLeast(int):
 
 
 class SearchPaginator(Paginator):
-    """A paginator whose ``count`` is exact up to ``queues.SEARCH_COUNT_CAP`` and an
+    """A paginator whose ``count`` is exact up to ``cap`` (``queues.SEARCH_COUNT_CAP``) and an
     ``AtLeast`` past it; its last page is the one holding the cap's next comment."""
+
+    @property
+    def cap(self) -> int:
+        return queues.SEARCH_COUNT_CAP
 
     @cached_property
     def count(self) -> int:
-        cap = queues.SEARCH_COUNT_CAP
-        count = queues.capped_count(self.object_list, cap)
-        return AtLeast(count) if count > cap else count
+        count = queues.capped_count(self.object_list, self.cap)
+        return AtLeast(count) if count > self.cap else count
+
+
+class ListPaginator(SearchPaginator):
+    """The unsearched list: counted as far as the queue's tabs are (``queues.COUNT_CAP``), not
+    over every comment the site has (a full count grows with the table: 0.5 s at 10M)."""
+
+    @property
+    def cap(self) -> int:
+        return queues.COUNT_CAP

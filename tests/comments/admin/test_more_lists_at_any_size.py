@@ -79,3 +79,52 @@ def test_bans_page_runs_as_many_queries_with_30_bans_as_with_3(moderator_client,
     bans(3, 27)
 
     assert queries(moderator_client, "/moderation/bans/") == few
+
+
+def test_the_comment_list_counts_no_further_than_the_queue_does(admin_client, monkeypatch):
+    from comments.moderation import queues
+
+    monkeypatch.setattr(queues, "COUNT_CAP", 3)
+    article = make_article()
+    for _ in range(5):
+        make_comment(article)
+
+    with CaptureQueriesContext(connection) as captured:
+        html = admin_client.get("/admin/comments/comment/").content.decode()
+
+    assert "3+ comments" in html
+    counts = [q["sql"] for q in captured if q["sql"].startswith("SELECT COUNT(*)")]
+    assert counts
+    assert all("LIMIT" in sql for sql in counts if "comments_comment" in sql)
+
+
+def test_the_moderation_log_counts_no_further_than_the_queue_does(
+    moderator_client, moderator, monkeypatch
+):
+    from comments.moderation import queues
+
+    monkeypatch.setattr(queues, "COUNT_CAP", 3)
+    monkeypatch.setattr("comments.moderation.views.PAGE_SIZE", 2)
+    article = make_article()
+    for _ in range(6):
+        log(make_comment(article), moderator=moderator, action=ModerationLog.Action.APPROVE)
+
+    html = moderator_client.get("/moderation/log/").content.decode()
+
+    assert "Page 1 of 2+" in html
+
+
+def test_the_dashboards_history_is_kept_and_its_pending_count_is_fresh(admin_client):
+    article = make_article()
+    make_comment(article)
+    admin_client.get("/admin/")
+    with CaptureQueriesContext(connection) as first:
+        admin_client.get("/admin/")
+    make_comment(article, status=Status.PENDING)
+
+    with CaptureQueriesContext(connection) as again:
+        html = admin_client.get("/admin/").content.decode()
+
+    assert len(again) == len(first)
+    assert not any("GROUP BY" in q["sql"] and "created_at" in q["sql"] for q in again)
+    assert "1 comment" in html or "1 pending" in html.lower()

@@ -128,3 +128,19 @@ def test_the_dashboards_history_is_kept_and_its_pending_count_is_fresh(admin_cli
     assert len(again) == len(first)
     assert not any("GROUP BY" in q["sql"] and "created_at" in q["sql"] for q in again)
     assert "1 comment" in html or "1 pending" in html.lower()
+
+
+def test_the_dashboards_pending_count_stops_at_the_queues_cap(admin_client, monkeypatch):
+    from comments.admin import dashboard
+    from comments.moderation import queues
+
+    monkeypatch.setattr(queues, "COUNT_CAP", 3)
+    article = make_article()
+    oldest = make_comment(article, status=Status.PENDING)
+    for _ in range(4):
+        make_comment(article, status=Status.PENDING)
+
+    summary = dashboard.pending_summary()
+
+    assert str(summary.count) == "3+"
+    assert summary.oldest_at == oldest.created_at

@@ -20,7 +20,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from . import mail, signed_links
+from . import mail, signed_links, tasks
 from .identity import normalize_email
 from .models import ArticleFollow, Comment, ModerationLog, Subscriber
 from .sanitize import text_excerpt
@@ -60,48 +60,7 @@ def request_follow(comment_pk: int) -> bool:
         return False
     subscriber, _created = Subscriber.objects.get_or_create(email=email)
     ArticleFollow.objects.get_or_create(subscriber=subscriber, article_id=comment.article_id)
-    return _send_confirmation(subscriber.pk)
-
-
-@task
-def send_follow_confirmation(subscriber_pk: int) -> bool:
-    """Mail the address a link to confirm its follows still waiting for confirmation.
-
-    Sent only while some follow waits, and at most one confirmation mail a day to an address
-    (shared with reply notifications, ``Subscriber.confirmation_recently_sent``). Returns
-    True if a mail was sent.
-    """
-    return _send_confirmation(subscriber_pk)
-
-
-def _send_confirmation(subscriber_pk: int) -> bool:
-    with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_pk).first()
-        if subscriber is None:
-            return False
-        now = timezone.now()
-        if subscriber.confirmation_recently_sent(now=now):
-            return False
-        # One mail names everything the link confirms: followed articles, replies, or both.
-        topics = subscriber.confirmation_topics()
-        if not topics:
-            return False
-        links = _links(subscriber)
-        mail.send(
-            to=subscriber.email,
-            subject=mail.confirmation_subject(topics),
-            template="emails/subscription_confirm.txt",
-            context={
-                **links,
-                "replies": topics.replies,
-                "titles": topics.titles,
-                "valid_days": signed_links.CONFIRM.max_age.days,
-            },
-            headers=mail.unsubscribe_headers(links["unsubscribe_url"]),
-        )
-        subscriber.confirmation_sent_at = now
-        subscriber.save(update_fields=["confirmation_sent_at"])
-    return True
+    return tasks.confirmation_mail(subscriber.pk)
 
 
 # The digest --------------------------------------------------------------------------------

@@ -181,7 +181,7 @@ def request_subscription(comment_pk: int) -> bool:
     if not email:
         return False
     subscriber, _created = Subscriber.objects.get_or_create(email=email)
-    return _send_confirmation(subscriber.pk)
+    return confirmation_mail(subscriber.pk)
 
 
 @task
@@ -190,10 +190,12 @@ def send_subscription_confirmation(subscriber_pk: int) -> bool:
     followed articles or both, ``Subscriber.confirmation_topics``); nothing when nothing waits
     or it got a confirmation mail in the last day. Returns True if a mail was sent.
     """
-    return _send_confirmation(subscriber_pk)
+    return confirmation_mail(subscriber_pk)
 
 
-def _send_confirmation(subscriber_pk: int) -> bool:
+def confirmation_mail(subscriber_pk: int) -> bool:
+    """Send the confirmation mail now (the task's body, for other tasks that must send it in
+    their own run); see ``send_subscription_confirmation``."""
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_pk).first()
         if subscriber is None:

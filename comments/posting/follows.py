@@ -1,7 +1,7 @@
 """Follow an article without commenting: the small form under the thread (email only).
 
 Asking stores a follow waiting for confirmation and queues the confirmation mail
-(``follow_mail.send_follow_confirmation``: double opt-in, at most one mail a day to an
+(``tasks.send_subscription_confirmation``: double opt-in, at most one mail a day to an
 address); the digest of new comments starts once the link in it is confirmed. The answer has
 the same words whether or not the address was known, confirmed or following already, so the
 form tells nobody who follows what. Readers post it from the shared page without a token: it
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 
-from .. import follow_mail, ratelimit
+from .. import ratelimit, tasks
 from ..identity import client_ip, normalize_email
 from ..models import ArticleFollow, Subscriber
 from ..ratelimit import RateLimited
@@ -41,7 +41,7 @@ def article_follow_request(*, article: Article, email: str, ip_address: str | No
     subscriber, _created = Subscriber.objects.get_or_create(email=normalize_email(email))
     ArticleFollow.objects.get_or_create(subscriber=subscriber, article=article)
     pk = subscriber.pk
-    transaction.on_commit(lambda: follow_mail.send_follow_confirmation.enqueue(pk))
+    transaction.on_commit(lambda: tasks.send_subscription_confirmation.enqueue(pk))
 
 
 @csrf_by_account

@@ -33,18 +33,6 @@ EXCERPT_CHARACTERS = 200
 Status = Comment.Status
 
 
-def _links(subscriber: Subscriber) -> dict:
-    confirm = signed_links.make(signed_links.CONFIRM, email=subscriber.email, subscriber=subscriber)
-    unsubscribe = signed_links.make(
-        signed_links.UNSUBSCRIBE, email=subscriber.email, subscriber=subscriber
-    )
-    return {
-        "confirm_url": signed_links.url(signed_links.CONFIRM, confirm),
-        "unsubscribe_url": signed_links.url(signed_links.UNSUBSCRIBE, unsubscribe),
-        "unsubscribe_valid_until": timezone.now() + signed_links.UNSUBSCRIBE.max_age,
-    }
-
-
 @task
 def request_follow(comment_pk: int) -> bool:
     """The author of this comment asked to follow its article; True if a confirmation was sent.
@@ -169,15 +157,15 @@ def _send_digest_mail(subscriber: Subscriber, articles: list[dict]) -> None:
             "%(count)d new comments on articles you follow",
             total,
         ) % {"count": total}
-    links = _links(subscriber)
+    unsubscribe = tasks.unsubscribe_url(subscriber)
     mail.send(
         to=subscriber.email,
         subject=subject,
         template="emails/follow_digest.txt",
         context={
             "articles": articles,
-            "unsubscribe_url": links["unsubscribe_url"],
-            "unsubscribe_valid_until": links["unsubscribe_valid_until"],
+            "unsubscribe_url": unsubscribe,
+            "unsubscribe_valid_until": timezone.now() + signed_links.UNSUBSCRIBE.max_age,
         },
-        headers=mail.unsubscribe_headers(links["unsubscribe_url"]),
+        headers=mail.unsubscribe_headers(unsubscribe),
     )

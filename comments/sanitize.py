@@ -118,7 +118,8 @@ _SURROGATES_RE = re.compile(r"[\ud800-\udfff]")
 _LT_STAND_IN = "\uffff"  # a noncharacter: never in the text once UNUSABLE_CHARACTERS are gone
 _ALLOWED_TAG_RE = re.compile(rf"<(/?)({'|'.join(ALLOWED_TAGS)})(?=[\s/>])", re.IGNORECASE)
 _BLANK_LINES_RE = re.compile(r"\n[ \t]*\n\s*")
-_NOT_MARKUP_RE = re.compile(r"<(?=[!?])")
+# A "<" that starts no tag (not "<" or "</" and an ASCII letter: a comment, CDATA, "</>", "<3").
+_NOT_MARKUP_RE = re.compile(r"<(?!/?[A-Za-z])")
 
 
 def sanitize_comment(text: str) -> str:
@@ -128,7 +129,7 @@ def sanitize_comment(text: str) -> str:
     if _nesting_depth(text) > MAX_NESTING:
         # Shown whole as text: "<" starts no tag. ("&" in text is text anyway.)
         return _cleaner().clean(text.replace("<", _LT_STAND_IN)).replace(_LT_STAND_IN, "&lt;")
-    # "<!" and "<?" (an HTML comment, CDATA, a doctype, a processing instruction: no tag a
+    # "<!", "<?", "</>" (an HTML comment, CDATA, a doctype, a processing instruction: no tag a
     # reader may use) would make the parser drop what follows: they are text as typed.
     text = _NOT_MARKUP_RE.sub(_LT_STAND_IN, text)
     # A "<" with no ">" after it starts a tag that never ends: the parser would drop the rest.

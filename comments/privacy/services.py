@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .. import lifecycle, ratelimit, signed_links, tasks
+from .. import data_access_mail, lifecycle, ratelimit, signed_links
 from ..models import Appeal, Comment, ModerationLog, ModeratorMail, Subscriber
 from .export import commenter_export as commenter_export  # the area's services, in one place
 from .export import require_email
@@ -237,7 +237,7 @@ def data_access_requested(*, email: str, ip_address: str | None) -> None:
         ratelimit.check(ratelimit.DATA_LINK_REQUESTS, ip_address=ip_address, email=email)
     except ratelimit.RateLimited:
         return
-    tasks.queue_data_access_link(email)
+    data_access_mail.queue_data_access_link(email)
 
 
 def data_access_check(token: str) -> str:

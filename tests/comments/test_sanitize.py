@@ -226,6 +226,7 @@ NO_ALLOWED_TAG = st.text(alphabet=st.sampled_from(" <>!?-[]/&;=\"'xyz0\n"), max_
 @given(NO_ALLOWED_TAG)
 @example("<x/")  # a tag that never ends: the rest of the text was dropped
 @example("a <!-- b --> c")
+@example("</>")  # an end tag without a name
 def test_text_without_an_allowed_tag_is_shown_exactly_as_typed(typed):
     output = sanitize_comment(typed).replace("<br>", "\n").replace("</p><p>", "</p>\n<p>")
 

@@ -20,7 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from comments import signed_links, tasks
+from comments import data_access_mail, signed_links
 from comments.models import UsedLink
 from comments.signed_links import DATA_ACCESS, InvalidLink
 from tests.conftest import make_comment
@@ -33,7 +33,7 @@ WALTER = "walter@example.com"
 @pytest.fixture
 def token(article) -> str:
     make_comment(article, author_email=WALTER)
-    return tasks.data_access_token(WALTER)
+    return data_access_mail.data_access_token(WALTER)
 
 
 def link_path(token: str) -> str:
@@ -84,7 +84,7 @@ def test_opening_a_link_without_using_it_leaves_it_usable(token):
 
 
 def test_two_links_for_one_address_are_used_up_separately(article, token):
-    second = tasks.data_access_token(WALTER)
+    second = data_access_mail.data_access_token(WALTER)
     signed_links.redeem(DATA_ACCESS, token)
 
     assert signed_links.redeem(DATA_ACCESS, second).email == WALTER
@@ -103,7 +103,7 @@ def test_the_daily_purge_forgets_only_links_that_have_expired_anyway(article, to
     signed_links.redeem(DATA_ACCESS, token)
     later = timezone.now() + 3 * DATA_ACCESS.max_age
     with time_machine.travel(later - timedelta(minutes=10)):
-        fresh = tasks.data_access_token(WALTER)
+        fresh = data_access_mail.data_access_token(WALTER)
         signed_links.redeem(DATA_ACCESS, fresh)
 
     with time_machine.travel(later):
@@ -125,7 +125,7 @@ def test_the_daily_purge_forgets_only_links_that_have_expired_anyway(article, to
 )
 def test_of_opens_at_the_same_instant_only_one_gets_in(article):
     make_comment(article, author_email=WALTER)
-    token = tasks.data_access_token(WALTER)
+    token = data_access_mail.data_access_token(WALTER)
     opens = 8
     barrier = threading.Barrier(opens)
     results = []

@@ -34,6 +34,7 @@ from . import disqus, wxr
 from .matching import ArticleIndex, normalize_url, site_key, slug_for
 from .records import ParseNotes, SourceThread
 from .report import ImportReport
+from .seen import SeenIds
 from .sources import (
     DISQUS,
     READ_ERRORS,
@@ -80,12 +81,13 @@ def import_file(
     """
     export = open_export(Path(path))
     report = ImportReport(format=export.format, dry_run=dry_run)
-    run = Run(system=SYSTEMS[export.format], report=report, trust_approved=trust_approved)
     notes = ParseNotes()
-    importer = _Importer(run, ArticleIndex(url_map), notes, comments_only=comments_only)
-    importer.own_site = site_key(site_url()) if export.format == WXR else ""
 
-    def read_all():
+    def read_all(seen: SeenIds):
+        run = Run(SYSTEMS[export.format], report, trust_approved, seen=seen)
+        importer = _Importer(run, ArticleIndex(url_map), notes, comments_only=comments_only)
+        importer.own_site = site_key(site_url()) if export.format == WXR else ""
+
         def counted(size):
             if progress is not None:
                 progress(size, export.size)
@@ -104,13 +106,14 @@ def import_file(
     try:
         if dry_run:
             try:
-                with transaction.atomic():
-                    read_all()
+                with transaction.atomic(), SeenIds() as seen:
+                    read_all(seen)
                     raise _DryRunRollback
             except _DryRunRollback:
                 pass
         else:
-            read_all()
+            with SeenIds() as seen:
+                read_all(seen)
     except ImportFileError as error:
         _merge(report, notes)
         report.stopped = report.stopped or str(error)

@@ -3,7 +3,8 @@
 ``write_comments`` runs inside the batch's transaction (``services``: a few thousand
 comments of whole threads). It skips what is stored already (by ``source_system`` and
 ``source_id``, one lookup for the batch; in this site's own export, also this site's comment
-with that id on that article, see ``stored``) and ids seen earlier in the file, links each reply
+with that id on that article, see ``stored``) and ids seen earlier in the file (``SeenIds``, a
+table, so that memory stays flat), links each reply
 to its parent (in the batch or stored), breaks parent cycles, and works out every comment's
 parent, ``in_reply_to`` and depth in Python before writing. Rows are then inserted one tree
 generation at a time (a generation's ``bulk_create`` returns the primary keys its replies
@@ -29,6 +30,7 @@ from ..models import Comment, text_fingerprint
 from ..sanitize import sanitize_comment
 from .records import SourceComment
 from .report import ImportReport
+from .seen import SeenIds
 
 IMPORTED_HOLD = {"code": "imported", "message": "held in the old system", "verdict": "hold"}
 _LOOKUP_CHUNK = 5_000
@@ -114,7 +116,7 @@ class Run:
     system: str
     report: ImportReport
     trust_approved: bool
-    seen: set[str] = field(default_factory=set)
+    seen: SeenIds
     # This site's key (``matching.site_key``) when the file is this site's own export, whose
     # comment ids are this site's primary keys; else "".
     own_site: str = ""
@@ -214,28 +216,38 @@ def write_comments(threads, *, run: Run) -> set[int]:
     ids = {c.source_id for comments, _a, _w in threads for c in comments}
     parent_ids = {c.parent_id for comments, _a, _w in threads for c in comments}
     known: dict[str, Stored | _Placed] = stored(run, ids | parent_ids - {""})
+    earlier = run.seen.among(ids | parent_ids - {""})  # read in an earlier batch
+    read: set[str] = set()  # read in this batch so far
+
+    def seen(source_id: str) -> bool:
+        return source_id in earlier or source_id in read
+
     placed: list[_Placed] = []
     for comments, article_id, when in threads:
         fresh = []
         for source in comments:
-            if source.source_id in run.seen:
+            if seen(source.source_id):
                 run.report.skipped["duplicate id in the file"] += 1
             elif not source.body.strip():
                 run.report.skipped["empty text"] += 1
-                run.seen.add(source.source_id)
             else:
-                run.seen.add(source.source_id)
                 fresh.append(source)
+            read.add(source.source_id)
         new = [c for c in fresh if not _present(known.get(c.source_id), article_id)]
         run.report.already_present += len(fresh) - len(new)
-        for source_id, node in _place_thread(new, known, article_id=article_id, run=run, when=when):
+        for source_id, node in _place_thread(
+            new, known, seen, article_id=article_id, run=run, when=when
+        ):
             known[source_id] = node
             placed.append(node)
+    run.seen.add(read - earlier)
     return _insert(placed, run)
 
 
-def _place_thread(new, known, *, article_id, run, when):
-    """Yield ``(source id, _Placed)`` for one thread's new comments, parents first."""
+def _place_thread(new, known, seen, *, article_id, run, when):
+    """Yield ``(source id, _Placed)`` for one thread's new comments, parents first.
+
+    ``seen(source_id)`` tells whether the file held that id before this point."""
     report = run.report
     by_id = {c.source_id: c for c in new}
     children: dict[str, list[SourceComment]] = {}
@@ -249,7 +261,7 @@ def _place_thread(new, known, *, article_id, run, when):
             report.cycles_broken += 1
             answer = None
         elif source.parent_id and (answer is None or answer.article_id != article_id):
-            if answer is None and source.parent_id not in run.seen:
+            if answer is None and not seen(source.parent_id):
                 run.deferred[source.source_id] = source.parent_id
             else:
                 report.orphans_reparented += 1

@@ -18,8 +18,8 @@ WXR_HEAD = (
 )
 
 
-def item(slug: str, post_id: int, comments: list[tuple[int, int]]) -> str:
-    """A published post with comments ``(id, parent id or 0)``."""
+def item(slug: str, post_id: int, comments: list[tuple[int, int]], empty=()) -> str:
+    """A published post with comments ``(id, parent id or 0)``; those in ``empty`` blank."""
     return (
         f"<item><title>{slug}</title><link>https://b.example/{slug}/</link>"
         f"<wp:post_id>{post_id}</wp:post_id><wp:post_name>{slug}</wp:post_name>"
@@ -30,7 +30,8 @@ def item(slug: str, post_id: int, comments: list[tuple[int, int]]) -> str:
             f"<wp:comment_author>Reader {pk}</wp:comment_author>"
             f"<wp:comment_author_email>r{pk % 7}@example.org</wp:comment_author_email>"
             f"<wp:comment_date_gmt>2024-01-02 10:{pk % 60:02}:00</wp:comment_date_gmt>"
-            f"<wp:comment_content>Comment {pk % 5}</wp:comment_content>"
+            f"<wp:comment_content>{'' if pk in empty else f'Comment {pk % 5}'}"
+            "</wp:comment_content>"
             f"<wp:comment_approved>{'1' if pk % 4 else 'spam'}</wp:comment_approved>"
             f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"
             for pk, parent in comments
@@ -95,6 +96,46 @@ def test_batches_of_one_thread_and_one_big_batch_give_the_same_threads(tmp_path,
     assert big.imported_total == 23 and big.orphans_reparented == 2  # 999, and 1 elsewhere
     deepest = Comment.objects.get(source_id="43")
     assert deepest.in_reply_to.source_id == "42" and deepest.depth == 4
+
+
+def repeated_ids_export(tmp_path):
+    return export(
+        tmp_path,
+        item("heart", 1, [(1, 0), (2, 1), (3, 0)], empty={3}),
+        # 2 again; 4 answers the blank 3, which was never stored.
+        item("sleep", 2, [(2, 0), (4, 3), (5, 0)]),
+        # 3 and 1 again; 6 answers 7, which comes after it.
+        item("heart", 3, [(3, 0), (1, 0), (6, 7), (7, 0)]),
+        # 8 answers 7, stored by now; then 8 twice in the same thread.
+        item("heart", 4, [(8, 7), (8, 0)]),
+    )
+
+
+@pytest.mark.parametrize("batch", [1, 10_000])
+def test_ids_repeated_in_the_file_are_counted_so_in_any_batch_and_on_a_rerun(
+    tmp_path, monkeypatch, batch
+):
+    monkeypatch.setattr(services, "BATCH_COMMENTS", batch)
+    path = repeated_ids_export(tmp_path)
+
+    dry = import_file(path, dry_run=True)
+    first = import_file(path)
+    again = import_file(path)
+
+    assert first.imported_total == 7
+    assert first.skipped["duplicate id in the file"] == 4
+    assert first.skipped["empty text"] == 1
+    assert first.orphans_reparented == 1  # 4: its parent was blank
+    assert dry.as_dict() | {"dry_run": False} == first.as_dict()
+    six = Comment.objects.get(source_id="6")
+    assert six.in_reply_to.source_id == "7" and six.depth == 1
+    assert Comment.objects.get(source_id="8").in_reply_to.source_id == "7"
+    assert Comment.objects.get(source_id="2").article.slug == "heart"
+    # A rerun adds nothing and says why, entry by entry, as the first run did.
+    assert again.imported_total == 0
+    assert again.already_present == 7
+    assert again.skipped == first.skipped
+    assert Comment.objects.count() == 7
 
 
 def test_a_disqus_thread_read_in_many_parts_is_the_same_in_any_batch(files, monkeypatch):

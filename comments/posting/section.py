@@ -28,8 +28,9 @@ from ..models import (
 from ..sanitize import plain_text
 from .editing import mark_own_edit_windows
 from .forms import CommentForm, FollowForm
+from .positions import page_of
 from .sorting import default_sort, sort_from, sort_links, thread_query
-from .threads import ThreadPaginator, page_of
+from .threads import ThreadPaginator
 
 TEMPLATE = "articles/article_detail.html"
 # How many editors' picks the strip above the thread shows (the newest picks).

@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,25 @@ def order_roots(
         # Stable again: answered questions first, each group in the reader's order.
         ordered = sorted(ordered, key=lambda pk: pk not in answered)
     return ordered
+
+
+def roots_before_q(sort: str, *, pk: int, created_at, helpful: int, answered: bool) -> Q:
+    """``order_roots``'s order as a filter: the top-level comments of the same thread that
+    come before the one described (``pk``, ``created_at``, its ``helpful_count`` and whether
+    an expert answered it), so that a position is counted in the database, not in a list of
+    the whole thread (``positions.page_of``). Posted order is ``(created_at, pk)``. Change it
+    with ``order_roots``: a property test holds the two to the same order.
+    """
+    earlier = Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
+    if sort == NEWEST:
+        within = Q(created_at__gt=created_at) | Q(created_at=created_at, pk__gt=pk)
+    elif sort == HELPFUL:
+        within = Q(helpful_count__gt=helpful) | Q(helpful_count=helpful) & earlier
+    else:
+        within = earlier
+    if answered:
+        return Q(answered_at__isnull=False) & within
+    return Q(answered_at__isnull=False) | Q(answered_at__isnull=True) & within
 
 
 def thread_query(*, sort: str, page: int = 1) -> str:

@@ -128,7 +128,8 @@ class _Skeleton:
         return pk
 
 
-def _flag(condition) -> Case:
+def flag(condition) -> Case:
+    """``condition`` (a ``Q``) as a boolean column."""
     return Case(
         When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
     )
@@ -139,8 +140,8 @@ def _skeleton(article, request) -> _Skeleton:
         Comment.objects.for_article(article)
         .thread_order()
         .annotate(
-            visible=_flag(Comment.objects.visible_q(request)),
-            public=_flag(Comment.objects.public_q()),
+            visible=flag(Comment.objects.visible_q(request)),
+            public=flag(Comment.objects.public_q()),
         )
         .values_list("pk", "parent_id", "visible", "public", "helpful_count", "answered_at")
     )
@@ -224,18 +225,3 @@ class ThreadPaginator:
             total=self._skeleton.public,
             own_held=len(self._skeleton.visible) - self._skeleton.public,
         )
-
-
-def page_of(comment: Comment, request, *, per_page: int, sort: str) -> int | None:
-    """The page of its article's thread, in ``sort``'s order, on which ``request``'s reader
-    sees ``comment``.
-
-    None if that reader may not see it. One query whatever the thread's size.
-    """
-    skeleton = _skeleton(comment.article, request)
-    if comment.pk not in skeleton.visible:
-        return None
-    if not per_page:
-        return 1
-    roots = skeleton.shown_roots(sort=sort)
-    return roots.index(skeleton.root_of(comment.pk)) // per_page + 1

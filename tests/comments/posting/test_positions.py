@@ -1,0 +1,137 @@
+"""The page a comment is found on (the redirect after posting, the permalink) is the page the
+thread shows it on, in every order, whatever the thread holds: held, spam and removed
+comments, placeholders above visible replies, the reader's own held comments, votes, answered
+questions and comments posted in the same second. And finding it costs the same few queries
+in a thread of any size."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from comments.models import Comment
+from comments.models.readers import OWN_COMMENTS_SESSION_KEY
+from comments.posting.positions import page_of
+from comments.posting.sorting import SORTS
+from comments.posting.threads import ThreadPaginator
+from tests.conftest import make_comment
+
+pytestmark = pytest.mark.django_db
+
+Status = Comment.Status
+T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+node = st.fixed_dictionaries(
+    {
+        # None: a new conversation; k: a reply to the comment k places back (replies often
+        # land under a hidden comment, making placeholders).
+        "parent": st.one_of(st.none(), st.integers(min_value=0, max_value=4)),
+        "status": st.sampled_from([Status.APPROVED] * 2 + [Status.PENDING, Status.SPAM, "removed"]),
+        "second": st.integers(min_value=0, max_value=3),  # equal times happen
+        "helpful": st.integers(min_value=0, max_value=2),
+        "answered": st.booleans(),
+        "own": st.booleans(),
+    }
+)
+
+
+def reader(own_ids) -> object:
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    request.session[OWN_COMMENTS_SESSION_KEY] = list(own_ids)
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "present"
+    return request
+
+
+def build(article, nodes) -> tuple[list[Comment], object]:
+    made, own = [], []
+    for n, spec in enumerate(nodes):
+        parent = made[-1 - spec["parent"] % n] if spec["parent"] is not None and n else None
+        comment = make_comment(
+            article,
+            parent=parent,
+            in_reply_to=parent,
+            depth=parent.depth + 1 if parent else 0,
+            status=spec["status"],
+            created_at=T0 + timedelta(seconds=spec["second"] * (n // 3)),
+            helpful_count=spec["helpful"],
+            answered_at=T0 if spec["answered"] else None,
+        )
+        made.append(comment)
+        if spec["own"] and spec["status"] == Status.PENDING:
+            own.append(comment.pk)
+    return made, reader(own)
+
+
+def pages_shown(article, request, *, per_page, sort) -> dict[int, int]:
+    """Every comment the reader sees (placeholders not counted) -> the page showing it."""
+    paginator = ThreadPaginator(article, request, per_page=per_page, sort=sort)
+    shown = {}
+    for number in range(1, paginator.num_pages + 1):
+        for entry in paginator.page(number).thread.entries:
+            if not entry.placeholder:
+                shown[entry.comment.pk] = number
+    return shown
+
+
+def test_page_of_is_the_page_the_thread_shows_it_on(article):
+    @hypothesis_settings(
+        max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    @given(nodes=st.lists(node, min_size=1, max_size=16), per_page=st.integers(0, 3))
+    def check(nodes, per_page):
+        Comment.objects.filter(article=article).delete()
+        made, request = build(article, nodes)
+        for sort in SORTS:
+            shown = pages_shown(article, request, per_page=per_page, sort=sort)
+            for comment in made:
+                found = page_of(comment, request, per_page=per_page, sort=sort)
+                assert found == shown.get(comment.pk), (sort, comment.pk)
+
+    check()
+
+
+def test_a_reply_under_a_removed_conversation_is_found_on_its_placeholders_page(article):
+    first = make_comment(article, created_at=T0)
+    gone = make_comment(article, created_at=T0 + timedelta(minutes=1), status="removed")
+    reply = make_comment(
+        article, parent=gone, in_reply_to=gone, depth=1, created_at=T0 + timedelta(minutes=2)
+    )
+    last = make_comment(article, created_at=T0 + timedelta(minutes=3))
+    request = reader([])
+
+    assert page_of(reply, request, per_page=1, sort="oldest") == 2
+    assert page_of(last, request, per_page=1, sort="oldest") == 3
+    assert page_of(last, request, per_page=1, sort="newest") == 1
+    assert page_of(first, request, per_page=1, sort="newest") == 3
+    assert page_of(gone, request, per_page=1, sort="oldest") is None
+
+
+def queries_to_find(article, comment) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        page_of(comment, reader([]), per_page=2, sort="oldest")
+    return len(queries)
+
+
+def test_finding_a_comment_costs_the_same_queries_in_a_small_and_a_large_thread(article):
+    def grow(count):
+        for _ in range(count):
+            top = make_comment(article)
+            reply = make_comment(article, parent=top, in_reply_to=top, depth=1)
+            removed = make_comment(article, status="removed")
+            make_comment(article, parent=removed, in_reply_to=removed, depth=1)
+        return reply
+
+    small = queries_to_find(article, grow(2))
+    large = queries_to_find(article, grow(60))
+
+    assert small == large <= 6

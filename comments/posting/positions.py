@@ -2,28 +2,27 @@
 
 ``page_of`` answers the redirect after every post and every permalink, so it does not read the
 thread (``threads.ThreadPaginator`` does that, for the page itself). It counts the top-level
-comments shown before the comment's conversation: the visible ones in one ``COUNT``
-(``sorting.roots_before_q``, the database's form of ``sorting.order_roots``), and the few the
+comments shown before the comment's conversation in ``sort``'s order
+(``sorting.roots_before_q``, the database's form of ``sorting.order_roots``, which places a
+placeholder like any other conversation): the visible ones in one ``COUNT``, and those the
 reader sees only as a placeholder (hidden, with a visible reply below, as in ``threads``),
-found from the hidden top-level comments that have replies, one query per level of replies,
-and placed with ``order_roots`` itself.
+found from the hidden ones that have replies.
 
-Queries: one per level above the comment (at most ``COMMENTS_MAX_DEPTH``), one that counts
-(and checks the reader may see the comment), one for hidden top-level comments with replies,
-and one per level of their replies if there are any: their number does not grow with the
-thread. The count itself reads the index entries of the conversations before the comment's:
-about 30 ms on PostgreSQL for a thread of 200,000 comments, against 320 ms to read the
-whole thread as the paginator does.
+Queries: one per level above the comment (none for a new conversation), the count (which also
+checks the reader may see the comment), one for hidden conversations with replies, and, only
+if some have hidden replies alone, one per level below them: their number does not grow with
+the thread. The count reads the index entries of the conversations before the comment's:
+about 30 ms on PostgreSQL in a thread of 200,000 comments, where reading the whole thread as
+the paginator does takes 320 ms.
 """
 
 from django.db.models import Count, Exists, OuterRef, Q
 
 from ..models import Comment
-from .sorting import order_roots, roots_before_q
+from .sorting import roots_before_q
 from .threads import flag
 
 _CHUNK = 5_000
-_ROOT_FIELDS = ("pk", "created_at", "helpful_count", "answered_at")
 
 
 def page_of(comment: Comment, request, *, per_page: int, sort: str) -> int | None:
@@ -45,20 +44,7 @@ def page_of(comment: Comment, request, *, per_page: int, sort: str) -> int | Non
         return None
     if not per_page:
         return 1
-    before = counts["before"]
-    placeholders = _placeholder_roots(thread, visible)
-    if placeholders:
-        # The comment is visible, so its root is shown: visible, or one of the placeholders.
-        placeholders.setdefault(pk, (created_at, helpful, answered_at))
-        posted = sorted(placeholders, key=lambda root: (placeholders[root][0], root))
-        ordered = order_roots(
-            posted,
-            sort=sort,
-            helpful={root: row[1] for root, row in placeholders.items()},
-            answered={root for root, row in placeholders.items() if row[2] is not None},
-        )
-        before += ordered.index(pk)  # the placeholders before it
-    return before // per_page + 1
+    return (counts["before"] + _placeholders_before(thread, visible, earlier)) // per_page + 1
 
 
 def _root(comment: Comment) -> tuple:
@@ -68,23 +54,33 @@ def _root(comment: Comment) -> tuple:
     pk, parent_id = comment.pk, comment.parent_id
     while parent_id is not None:
         pk, parent_id = Comment.objects.values_list("pk", "parent_id").get(pk=parent_id)
-    return Comment.objects.values_list(*_ROOT_FIELDS).get(pk=pk)
+    return Comment.objects.values_list("pk", "created_at", "helpful_count", "answered_at").get(
+        pk=pk
+    )
 
 
-def _placeholder_roots(thread, visible) -> dict[int, tuple]:
-    """The top-level comments this reader sees as a placeholder: pk -> (created_at,
-    helpful_count, answered_at). Hidden ones with replies, kept if any reply below is
-    visible (looked for level by level, stopping below a root once one is found)."""
-    hidden = {
-        pk: rest
-        for pk, *rest in thread.filter(parent=None)
+def _placeholders_before(thread, visible, earlier: Q) -> int:
+    """How many top-level comments in ``earlier`` this reader sees as a placeholder: hidden,
+    with a visible reply below. Those with a visible direct reply are found in one query; for
+    the rest (hidden replies only), the levels below are read one query each, stopping below
+    a conversation once a visible reply is found. Few threads have any of either."""
+    rows = (
+        thread.filter(earlier)
         .exclude(visible)
         .filter(Exists(Comment.objects.filter(parent=OuterRef("pk"))))
-        .values_list(*_ROOT_FIELDS)
-    }
-    root_of = {pk: pk for pk in hidden}
-    shown: set[int] = set()
-    frontier = list(hidden)
+        .annotate(answered=Exists(Comment.objects.filter(visible, parent=OuterRef("pk"))))
+        .values_list("pk", "answered")
+        .order_by()
+    )
+    shown, waiting = 0, []
+    for pk, has_visible_reply in rows:
+        if has_visible_reply:
+            shown += 1
+        else:
+            waiting.append(pk)
+    root_of = {pk: pk for pk in waiting}
+    found: set[int] = set()
+    frontier = waiting
     while frontier:
         below = []
         for start in range(0, len(frontier), _CHUNK):
@@ -92,11 +88,12 @@ def _placeholder_roots(thread, visible) -> dict[int, tuple]:
                 thread.filter(parent_id__in=frontier[start : start + _CHUNK])
                 .annotate(seen=flag(visible))
                 .values_list("pk", "parent_id", "seen")
+                .order_by()
             )
             for pk, parent_id, seen in rows:
                 root = root_of[pk] = root_of[parent_id]
                 if seen:
-                    shown.add(root)
+                    found.add(root)
                 below.append(pk)
-        frontier = [pk for pk in below if root_of[pk] not in shown]
-    return {pk: tuple(hidden[pk]) for pk in hidden if pk in shown}
+        frontier = [pk for pk in below if root_of[pk] not in found]
+    return shown + len(found)

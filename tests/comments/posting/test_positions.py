@@ -55,11 +55,12 @@ def reader(own_ids) -> object:
 def build(article, nodes) -> tuple[list[Comment], object]:
     made, own = [], []
     for n, spec in enumerate(nodes):
-        parent = made[-1 - spec["parent"] % n] if spec["parent"] is not None and n else None
+        answered = made[-1 - spec["parent"] % n] if spec["parent"] is not None and n else None
+        parent = answered.reply_parent() if answered else None  # as posting places a reply
         comment = make_comment(
             article,
             parent=parent,
-            in_reply_to=parent,
+            in_reply_to=answered,
             depth=parent.depth + 1 if parent else 0,
             status=spec["status"],
             created_at=T0 + timedelta(seconds=spec["second"] * (n // 3)),
@@ -114,6 +115,29 @@ def test_a_reply_under_a_removed_conversation_is_found_on_its_placeholders_page(
     assert page_of(last, request, per_page=1, sort="newest") == 1
     assert page_of(first, request, per_page=1, sort="newest") == 3
     assert page_of(gone, request, per_page=1, sort="oldest") is None
+
+
+def test_a_conversation_shown_for_a_reply_three_levels_down_counts_before_later_ones(article):
+    gone = make_comment(article, created_at=T0, status="removed")
+    hidden = [gone]
+    for level in range(1, 3):
+        hidden.append(
+            make_comment(
+                article,
+                parent=hidden[-1],
+                in_reply_to=hidden[-1],
+                depth=level,
+                created_at=T0 + timedelta(minutes=level),
+                status="spam",
+            )
+        )
+    deep = make_comment(article, parent=hidden[-1], in_reply_to=hidden[-1], depth=3, created_at=T0)
+    later = make_comment(article, created_at=T0 + timedelta(minutes=5))
+    request = reader([])
+
+    assert pages_shown(article, request, per_page=1, sort="oldest") == {deep.pk: 1, later.pk: 2}
+    assert page_of(deep, request, per_page=1, sort="oldest") == 1
+    assert page_of(later, request, per_page=1, sort="oldest") == 2
 
 
 def queries_to_find(article, comment) -> int:

@@ -1,0 +1,59 @@
+"""Work a new worker does before its first request, so that the first reader after a deploy or
+a worker restart is not the one who waits for it.
+
+``warm_up()`` (called by ``config.wsgi`` once the application is loaded) imports every view
+and builds the URL resolvers' reverse lookups (which ``{% url %}`` otherwise builds on its
+first use), and compiles the site's templates and the form templates they render
+(crispy-bootstrap5's) into the cached template loader, and loads the site language's message
+catalogs: about 50 ms a worker at start, taken
+off its first page. It touches no database, cache or file outside the code, and a
+template that fails to compile is left for its first request to report (a broken template is
+that page's error, not a reason for the worker not to start).
+"""
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.template import TemplateSyntaxError, engines
+from django.urls import URLResolver, get_resolver
+from django.utils import translation
+
+logger = logging.getLogger(__name__)
+
+
+def _template_dirs(engine) -> list[Path]:
+    base = Path(settings.BASE_DIR).resolve()
+    dirs = []
+    for directory in map(Path, engine.template_dirs):
+        directory = directory.resolve()
+        ours = directory.is_relative_to(base) and ".venv" not in directory.parts
+        if ours or "crispy_bootstrap5" in directory.parts:
+            dirs.append(directory)
+    return dirs
+
+
+def _build_lookups(resolver: URLResolver) -> None:
+    resolver.reverse_dict  # noqa: B018 (builds this resolver's reverse lookups)
+    for pattern in resolver.url_patterns:  # imports the views
+        if isinstance(pattern, URLResolver):
+            _build_lookups(pattern)
+
+
+def warm_up() -> int:
+    """Load every view, build the URL lookups and compile the templates readers' pages use;
+    returns how many templates were compiled."""
+    _build_lookups(get_resolver())
+    with translation.override(settings.LANGUAGE_CODE):
+        translation.gettext("Comments")  # loads the language's message catalogs
+    engine = engines["django"]
+    compiled = 0
+    for directory in _template_dirs(engine):
+        for path in sorted(directory.rglob("*.html")):
+            try:
+                engine.get_template(path.relative_to(directory).as_posix())
+            except TemplateSyntaxError:
+                logger.warning("template %s does not compile", path)
+                continue
+            compiled += 1
+    return compiled

@@ -365,7 +365,8 @@ class Bench:
             )
             # A person reads and types before posting: the "posted too fast" check must see the
             # form's timestamp older than COMMENTS_MIN_SUBMIT_SECONDS, or it holds the comment.
-            time.sleep(max(0.0, min_seconds + 0.5 - (time.monotonic() - loaded)))
+            # The timestamp is the next whole second (forms.issue_timestamp): one more second.
+            time.sleep(max(0.0, min_seconds + 1.5 - (time.monotonic() - loaded)))
             result = self.wrk(
                 server.url + "/",
                 self.cfg.duration,

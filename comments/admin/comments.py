@@ -28,6 +28,7 @@ from ..moderation import search, services, undo
 from .base import (
     BOTH_LOCATIONS,
     ModeratorAccessMixin,
+    PlainActionCheckboxMixin,
     author_comments_url,
     changelist_url,
 )
@@ -104,7 +105,7 @@ def _registry_action(action: registry.ModerationAction):
 
 
 @admin.register(Comment)
-class CommentAdmin(ModeratorAccessMixin, admin.ModelAdmin):
+class CommentAdmin(PlainActionCheckboxMixin, ModeratorAccessMixin, admin.ModelAdmin):
     form = CommentAdminForm
     change_list_template = "admin/comments/comment/change_list.html"
     list_display = [

@@ -122,6 +122,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL's parallel workers per query for the site's connections (config/database.py):
+# 0, as a page's queries are small and starting workers costs more than they save.
+DATABASE_PARALLEL_WORKERS = env_int("DATABASE_PARALLEL_WORKERS", 0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing with "database is locked": a posting
     # transaction reads before it writes, and SQLite cannot upgrade a read lock under load.

@@ -1,0 +1,15 @@
+"""The site's PostgreSQL connections plan without parallel workers (config/database.py): a
+page's small queries were slower with them."""
+
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_site_connections_plan_without_parallel_workers(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == str(settings.DATABASE_PARALLEL_WORKERS) == "0"

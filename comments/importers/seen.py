@@ -6,6 +6,11 @@ own database connection: dropped when the import ends, never seen by another con
 in a dry run, rolled back with everything else. The writer asks once per batch which of the
 batch's ids (and their parents' ids) came earlier in the file (``among``) and then adds the
 batch's (``add``): two queries a batch, whatever the file's size.
+
+A temporary table belongs to one database session, so the import needs the same session from
+start to end: a direct connection, or a pooler in session mode (a transaction-mode pooler may
+hand a later batch another server connection, where the table does not exist, and the import
+then stops with a database error after the batches already written).
 """
 
 from collections.abc import Iterable

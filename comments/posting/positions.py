@@ -68,8 +68,8 @@ def _placeholders_before(thread, visible, earlier: Q) -> int:
         thread.filter(earlier)
         .exclude(visible)
         .filter(Exists(Comment.objects.filter(parent=OuterRef("pk"))))
-        .annotate(answered=Exists(Comment.objects.filter(visible, parent=OuterRef("pk"))))
-        .values_list("pk", "answered")
+        .annotate(replied=Exists(Comment.objects.filter(visible, parent=OuterRef("pk"))))
+        .values_list("pk", "replied")
         .order_by()
     )
     shown, waiting = 0, []

@@ -5,6 +5,7 @@ with the comments read for it) and count what they skipped in a ``ParseNotes``. 
 decide what becomes of them.
 """
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -69,6 +70,19 @@ class ParseNotes:
     site: str = ""
 
 
+# ``Comment.source_id``'s length: a longer key keeps its start and a hash of the whole.
+SOURCE_ID_LENGTH = 100
+
+
 def sourced(site: str, source_id: str) -> str:
-    """The stored ``Comment.source_id`` of comment ``source_id`` of the export of ``site``."""
-    return f"{site}#{source_id}" if site and source_id else source_id
+    """The stored ``Comment.source_id`` of comment ``source_id`` of the export of ``site``.
+
+    At most ``SOURCE_ID_LENGTH`` characters: a longer one is its first characters, "~" and 32
+    hex digits of its SHA-256, so the same id always gives the same key (a rerun finds it, a
+    reply finds its parent) and two long ids that begin alike stay apart.
+    """
+    key = f"{site}#{source_id}" if site and source_id else source_id
+    if len(key) <= SOURCE_ID_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"{key[: SOURCE_ID_LENGTH - 33]}~{digest}"

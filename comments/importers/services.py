@@ -92,16 +92,20 @@ def import_file(
             if progress is not None:
                 progress(size, export.size)
 
+        def link_late_replies():
+            with transaction.atomic():
+                lifecycle.thread_changed(resolve_deferred(run))
+
         with export.open() as raw, CountingReader(raw, counted) as stream:
             try:
                 for thread in PARSERS[export.format](stream, notes):
                     importer.place(thread)
             except (ImportFileError, *READ_ERRORS):
                 importer.flush()  # the threads read whole before the error are kept
+                link_late_replies()  # and linked as far as they can be (a rerun does the rest)
                 raise
             importer.flush()
-            with transaction.atomic():
-                lifecycle.thread_changed(resolve_deferred(run))
+            link_late_replies()
 
     try:
         if dry_run:

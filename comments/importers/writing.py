@@ -48,6 +48,7 @@ class Stored:
     article_id: int
     parent_id: int | None
     by_pk: bool = False  # this site's own comment, found by the id its own export wrote
+    waiting: str = ""  # the parent's source id, while an earlier import has not found it
 
     @property
     def parent(self) -> int | None:
@@ -144,9 +145,9 @@ def stored(run: Run, source_ids) -> dict[str, Stored]:
     for start in range(0, len(ids), _LOOKUP_CHUNK):
         rows = Comment.objects.filter(
             source_system=run.system, source_id__in=ids[start : start + _LOOKUP_CHUNK]
-        ).values_list("source_id", "pk", "depth", "article_id", "parent_id")
-        for source_id, *rest in rows:
-            found[source_id] = Stored(*rest)
+        ).values_list("source_id", "pk", "depth", "article_id", "parent_id", "source_parent_id")
+        for source_id, pk, depth, article_id, parent_id, waiting in rows:
+            found[source_id] = Stored(pk, depth, article_id, parent_id, waiting=waiting)
     if run.own_site:
         found.update(_own_by_pk(run, [i for i in ids if i not in found]))
     return found
@@ -235,6 +236,11 @@ def write_comments(threads, *, run: Run) -> set[int]:
             read.add(source.source_id)
         new = [c for c in fresh if not _present(known.get(c.source_id), article_id)]
         run.report.already_present += len(fresh) - len(new)
+        for source in fresh:
+            node = known.get(source.source_id)
+            if isinstance(node, Stored) and node.waiting and source.parent_id:
+                # Stored by an import that had not reached its parent: link it if it can be.
+                run.deferred[source.source_id] = source.parent_id
         for source_id, node in _place_thread(
             new, known, seen, article_id=article_id, run=run, when=when
         ):
@@ -315,23 +321,36 @@ def _insert(placed: list[_Placed], run: Run) -> set[int]:
 
 
 def resolve_deferred(run: Run) -> set[int]:
-    """Link the replies whose parent came later in the file; the rest stay top level
-    (counted as orphans). Returns the articles whose threads changed."""
+    """Link the replies whose parent came later in the file (or, for a reply an earlier,
+    interrupted import stored, in this run); the rest stay top level (counted as orphans).
+    A reply whose parent is not stored yet keeps the parent's id (``source_parent_id``), so
+    that rerunning the import once the file is whole links it. Returns the articles whose
+    threads changed."""
     if not run.deferred:
         return set()
     found = stored(run, {*run.deferred, *run.deferred.values()})
-    changed_articles, updates = set(), []
+    changed_articles, updates, waiting, settled = set(), [], [], []
     for child_id, parent_id in run.deferred.items():
         child, parent = found.get(child_id), found.get(parent_id)
         if child is None:
             continue
         if parent is None or parent.article_id != child.article_id:
             run.report.orphans_reparented += 1
+            if parent is None:
+                waiting.append((child, parent_id))
+            elif child.waiting:
+                settled.append(child.pk)  # its parent is on another article: it stays so
             continue
         updates.append((child, parent))
         changed_articles.add(child.article_id)
     for child, parent in updates:
-        Comment.objects.filter(pk=child.pk).update(parent_id=parent.pk, in_reply_to_id=parent.pk)
+        Comment.objects.filter(pk=child.pk).update(
+            parent_id=parent.pk, in_reply_to_id=parent.pk, source_parent_id=""
+        )
+    for child, parent_id in waiting:
+        if child.waiting != parent_id:
+            Comment.objects.filter(pk=child.pk).update(source_parent_id=parent_id)
+    Comment.objects.filter(pk__in=settled).update(source_parent_id="")
     for article_id in changed_articles:
         _settle_depths(article_id, run)
     return changed_articles

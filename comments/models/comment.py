@@ -196,6 +196,9 @@ class Comment(models.Model):
     source_id = models.CharField(
         _("ID in the source"), max_length=100, blank=True, default="", editable=False
     )
+    # An imported reply whose parent the import has not found yet (the file broke off before
+    # it, or does not hold it): the parent's ``source_id``, so that a rerun can link it.
+    source_parent_id = models.CharField(max_length=100, blank=True, default="", editable=False)
     makes_author_known = models.BooleanField(
         default=True,
         editable=False,

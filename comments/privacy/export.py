@@ -123,6 +123,7 @@ def _comment_data(comment: Comment) -> dict:
         # Imported comments: where they came from, and whether they vouch for the address.
         "source_system": comment.source_system,
         "source_id": comment.source_id,
+        "source_parent_id": comment.source_parent_id,  # a reply whose parent was not imported
         "makes_author_known": comment.makes_author_known,
         "posted_from_staff_account": comment.user_id is not None,
         # What happened to the comment; which moderator did it is theirs, not the commenter's.

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article
 from comments.importers import disqus, services
 from comments.importers.services import import_file
+from comments.importers.sources import ImportFileError
 from comments.models import Comment
 from tests.conftest import make_article
 
@@ -168,3 +169,65 @@ def test_many_threads_take_a_few_queries_per_batch_not_per_comment(tmp_path):
     # One INSERT per generation of the longest reply chain (50), not one per comment.
     assert len(inserts) <= 60
     assert len(queries) < 150
+
+
+def raw_comment(source_id: str, parent: str = "0", text: str = "A long-id comment") -> str:
+    return (
+        f"<wp:comment><wp:comment_id>{source_id}</wp:comment_id>"
+        "<wp:comment_author>Reader</wp:comment_author>"
+        "<wp:comment_author_email>r@example.org</wp:comment_author_email>"
+        "<wp:comment_date_gmt>2024-01-02 10:00:00</wp:comment_date_gmt>"
+        f"<wp:comment_content>{text}</wp:comment_content>"
+        "<wp:comment_approved>1</wp:comment_approved>"
+        f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"
+    )
+
+
+def raw_item(slug: str, post_id: int, comments: str) -> str:
+    return item(slug, post_id, []).replace("</item>", comments + "</item>")
+
+
+def test_ids_longer_than_the_column_stay_apart_find_their_parents_and_rerun(tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "BATCH_COMMENTS", 1)  # every thread in its own batch
+    first, second = "x" * 140 + "-first", "x" * 140 + "-second"  # alike for 140 characters
+    path = export(
+        tmp_path,
+        raw_item("heart", 1, raw_comment(first) + raw_comment(second)),
+        raw_item("heart", 2, raw_comment("reply", parent=second)),
+    )
+
+    report = import_file(path)
+    again = import_file(path)
+
+    assert report.imported_total == 3 and report.orphans_reparented == 0
+    assert again.imported_total == 0 and again.already_present == 3
+    assert Comment.objects.count() == 3
+    reply = Comment.objects.get(source_id="reply")
+    assert reply.in_reply_to.author_name == "Reader" and reply.parent_id == reply.in_reply_to_id
+    assert len({c.source_id for c in Comment.objects.all()}) == 3
+
+
+def test_an_import_cut_short_and_run_again_gives_the_threads_of_a_whole_run(tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "BATCH_COMMENTS", 1)
+    whole = export(
+        tmp_path,
+        # 11 answers 12, which comes later in the same thread; 21 answers 30, which comes
+        # only after the break.
+        item("heart", 1, [(11, 12), (12, 0)]),
+        item("sleep", 2, [(20, 0), (21, 30)]),
+        item("sleep", 3, [(30, 0), (31, 20)]),
+    )
+    text = whole.read_text(encoding="utf-8")
+    cut = tmp_path / "cut.xml"
+    cut.write_text(text[: text.index("<wp:post_id>3</wp:post_id>")], encoding="utf-8")
+
+    with pytest.raises(ImportFileError):
+        import_file(cut)
+    import_file(whole)
+    after_a_break = threads()
+    forget_everything()
+    import_file(whole)
+
+    assert after_a_break == threads()
+    assert Comment.objects.get(source_id="21").in_reply_to.source_id == "30"
+    assert Comment.objects.get(source_id="11").in_reply_to.source_id == "12"

@@ -197,7 +197,7 @@ def _new_comment(source: SourceComment, *, article_id: int, run: Run, when) -> C
         hold_reasons=[IMPORTED_HOLD] if source.status == Comment.Status.PENDING else [],
         ip_address=run.ip(source.ip_address),
         source_system=run.system,
-        source_id=source.source_id[:100],
+        source_id=source.source_id,  # fitted to the column by records.sourced
         makes_author_known=run.trust_approved,
         body=source.body,
         body_html=body_html,

@@ -77,7 +77,7 @@ def identity(request, article: Article) -> PageIdentity:
     Raises Http404 (before any key is made) if ``?cpage=`` is not a page of the thread as a
     reader without a session sees it, or ``?sort=`` no order the site offers. Page 1 always
     exists and costs no lookup; a later page is checked against the number of pages kept in
-    the cache, else against the thread itself (one query, whose result comes back as
+    the cache, else against the thread itself (three queries, whose result comes back as
     ``paginator`` for the render).
     """
     number = page_number(request)

@@ -172,6 +172,7 @@ def _build(cursor, args, superuser_id: int) -> dict[str, float]:
             SELECT blocks.*,
                    row_number() OVER w - 1 AS pos,
                    lag(id) OVER w AS prev,
+                   first_value(id) OVER w AS top,
                    nth_value(id, 4) OVER (PARTITION BY article_id, blk ORDER BY id
                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS level3
             FROM blocks
@@ -184,13 +185,14 @@ def _build(cursor, args, superuser_id: int) -> dict[str, float]:
                         WHEN r_status < 0.95 THEN 'spam' ELSE 'removed' END AS status
             FROM chain c
         )
-        INSERT INTO comments_comment (id, article_id, parent_id, in_reply_to_id, depth,
+        INSERT INTO comments_comment (id, article_id, parent_id, in_reply_to_id, root_id, depth,
             author_name, author_email, author_url, user_id, body, body_html, text_fingerprint,
             status, hold_reasons, created_at, updated_at, ip_address, user_agent, by_moderator,
             notify_replies)
         SELECT id, article_id,
                CASE WHEN pos = 0 THEN NULL WHEN pos <= 4 THEN prev ELSE level3 END,
                CASE WHEN pos = 0 THEN NULL ELSE prev END,
+               CASE WHEN pos = 0 THEN NULL ELSE top END,
                least(pos, 4),
                'Reader ' || reader, 'reader' || reader || '@example.com',
                CASE WHEN reader %% 5 = 0 THEN 'https://blog' || reader || '.example.net/'

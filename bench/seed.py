@@ -274,8 +274,6 @@ def seed_site(sizes, threads_dir: Path) -> dict:
                         html_of[c["body"]] = sanitize_comment(c["body"])
                     obj = Comment(
                         article=article,
-                        parent=saved[c["parent"]] if c["parent"] is not None else None,
-                        depth=depth,
                         author_name=c["author_name"],
                         author_email=c["author_email"],
                         author_url=c["author_url"],
@@ -286,6 +284,7 @@ def seed_site(sizes, threads_dir: Path) -> dict:
                         ip_address="127.0.0.1",
                         user_agent="bench/seed.py",
                     )
+                    obj.place_under(saved[c["parent"]] if c["parent"] is not None else None)
                     obj._bench_index = c["index"]
                     layer.append(obj)
                 for obj in Comment.objects.bulk_create(layer, batch_size=500):

@@ -79,9 +79,10 @@ def _first_decision_seconds(comment, action) -> int | None:
     return max(0, int((timezone.now() - comment.created_at).total_seconds()))
 
 
-def thread_changed(article_ids) -> None:
-    """Readers of these articles' threads must get a fresh page (call inside the write)."""
-    Article.objects.thread_changed(article_ids)
+def thread_changed(article_ids, *, slugs=None) -> None:
+    """Readers of these articles' threads must get a fresh page (call inside the write).
+    ``slugs``: theirs, when the caller has them (``ArticleQuerySet.thread_changed``)."""
+    Article.objects.thread_changed(article_ids, slugs=slugs)
 
 
 def status_changed(comment: Comment, *, previous: str | None) -> None:
@@ -91,7 +92,9 @@ def status_changed(comment: Comment, *, previous: str | None) -> None:
     comment that stops being public may stay in the thread as a placeholder.
     """
     if Status.APPROVED in (comment.status, previous):
-        thread_changed([comment.article_id])
+        # A comment posted or moderated from its page has its article at hand: no slug query.
+        loaded = Comment.article.is_cached(comment)
+        thread_changed([comment.article_id], slugs=[comment.article.slug] if loaded else None)
     if comment.status == Status.PENDING and previous != Status.PENDING:
         transaction.on_commit(tasks.notify_moderators.enqueue)
     if comment.status == Status.APPROVED and previous != Status.APPROVED and comment.parent_id:
@@ -118,25 +121,27 @@ def changed_in_place(
 
 
 def recompute_depths(article_ids) -> int:
-    """Set ``depth`` again for every comment of these articles; returns how many changed.
+    """Set ``depth`` and ``root`` again for every comment of these articles; returns how
+    many changed.
 
-    For after replies moved in a thread (a moderator's move, an erasure): a subtree moves
-    with its root, so every level below it changes too.
+    For after replies moved in a thread (a moderator's move, an erasure, an import's late
+    links): a subtree moves with its top, so every level below it changes too.
     """
     ids = {pk for pk in article_ids if pk}
     if not ids:
         return 0
-    rows = list(Comment.objects.filter(article_id__in=ids).only("pk", "parent", "depth"))
+    rows = list(Comment.objects.filter(article_id__in=ids).only("pk", "parent", "depth", "root"))
     children: dict[int | None, list[Comment]] = {}
     for row in rows:
         children.setdefault(row.parent_id, []).append(row)
     changed = []
-    stack = [(row, 0) for row in children.get(None, [])]
+    stack = [(row, 0, None) for row in children.get(None, [])]
     while stack:
-        row, depth = stack.pop()
-        if row.depth != depth:
-            row.depth = depth
+        row, depth, root = stack.pop()
+        if (row.depth, row.root_id) != (depth, root):
+            row.depth, row.root_id = depth, root
             changed.append(row)
-        stack.extend((child, depth + 1) for child in children.get(row.pk, []))
-    Comment.objects.bulk_update(changed, ["depth"])
+        below = root or row.pk
+        stack.extend((child, depth + 1, below) for child in children.get(row.pk, []))
+    Comment.objects.bulk_update(changed, ["depth", "root"], batch_size=1000)
     return len(changed)

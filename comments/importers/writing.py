@@ -49,6 +49,7 @@ class Stored:
     parent_id: int | None
     by_pk: bool = False  # this site's own comment, found by the id its own export wrote
     waiting: str = ""  # the parent's source id, while an earlier import has not found it
+    root_id: int | None = None  # the top of its conversation (None: it is the top)
 
     @property
     def parent(self) -> int | None:
@@ -78,6 +79,16 @@ def _pk(ref) -> int | None:
     if ref is None or isinstance(ref, int):
         return ref
     return ref.pk if isinstance(ref, Stored) else ref.comment.pk
+
+
+def _conversation(answer: "Stored | _Placed | None") -> int | None:
+    """The top-level comment of the conversation a reply to ``answer`` joins (None for a
+    new conversation); ``answer`` is written already."""
+    if answer is None:
+        return None
+    if isinstance(answer, Stored):
+        return answer.root_id or answer.pk
+    return answer.comment.root_id or answer.comment.pk
 
 
 def _generation(ref) -> int:
@@ -145,9 +156,13 @@ def stored(run: Run, source_ids) -> dict[str, Stored]:
     for start in range(0, len(ids), _LOOKUP_CHUNK):
         rows = Comment.objects.filter(
             source_system=run.system, source_id__in=ids[start : start + _LOOKUP_CHUNK]
-        ).values_list("source_id", "pk", "depth", "article_id", "parent_id", "source_parent_id")
-        for source_id, pk, depth, article_id, parent_id, waiting in rows:
-            found[source_id] = Stored(pk, depth, article_id, parent_id, waiting=waiting)
+        ).values_list(
+            "source_id", "pk", "depth", "article_id", "parent_id", "source_parent_id", "root_id"
+        )
+        for source_id, pk, depth, article_id, parent_id, waiting, root_id in rows:
+            found[source_id] = Stored(
+                pk, depth, article_id, parent_id, waiting=waiting, root_id=root_id
+            )
     if run.own_site:
         found.update(_own_by_pk(run, [i for i in ids if i not in found]))
     return found
@@ -163,12 +178,12 @@ def _own_by_pk(run: Run, ids: list[str]) -> dict[str, Stored]:
     pks = list(by_pk)
     for start in range(0, len(pks), _LOOKUP_CHUNK):
         rows = Comment.objects.filter(pk__in=pks[start : start + _LOOKUP_CHUNK]).values_list(
-            "pk", "depth", "article_id", "parent_id", "source_system", "source_id"
+            "pk", "depth", "article_id", "parent_id", "source_system", "source_id", "root_id"
         )
-        for pk, depth, article_id, parent_id, system, source_id in rows:
+        for pk, depth, article_id, parent_id, system, source_id, root_id in rows:
             if system == run.system and source_id.startswith(prefix) and source_id != by_pk[pk]:
                 continue
-            found[by_pk[pk]] = Stored(pk, depth, article_id, parent_id, by_pk=True)
+            found[by_pk[pk]] = Stored(pk, depth, article_id, parent_id, by_pk=True, root_id=root_id)
     return found
 
 
@@ -314,6 +329,7 @@ def _insert(placed: list[_Placed], run: Run) -> set[int]:
         for node in generations[number]:
             comment = node.comment
             comment.parent_id, comment.in_reply_to_id = _pk(node.parent), _pk(node.answer)
+            comment.root_id = _conversation(node.answer)
             rows.append(comment)
             run.report.imported[comment.status] += 1
         Comment.objects.bulk_create(rows, batch_size=_INSERT_CHUNK)
@@ -357,30 +373,35 @@ def resolve_deferred(run: Run) -> set[int]:
 
 
 def _settle_depths(article_id: int, run: Run) -> None:
-    """Depths again after late links; a cycle is cut and a too-deep reply joins its parent's
-    level (``Comment.reply_parent``'s rule)."""
+    """Depths and conversation tops again after late links; a cycle is cut and a too-deep
+    reply joins its parent's level (``Comment.reply_parent``'s rule)."""
     max_depth = settings.COMMENTS_MAX_DEPTH
     rows = {
         row.pk: row
-        for row in Comment.objects.filter(article_id=article_id).only("pk", "parent", "depth")
+        for row in Comment.objects.filter(article_id=article_id).only(
+            "pk", "parent", "depth", "root"
+        )
     }
     children: dict[int | None, list[Comment]] = {}
     for row in rows.values():
         children.setdefault(row.parent_id, []).append(row)
     changed, reached = [], set()
 
-    def settle(roots):
-        stack = [(row, 0, None) for row in roots]
+    def settle(tops):
+        stack = [(row, 0, None, None) for row in tops]
         while stack:
-            row, depth, grandparent = stack.pop()
+            row, depth, grandparent, root = stack.pop()
             reached.add(row.pk)
             parent_id = row.parent_id
             if depth >= max_depth:
                 parent_id, depth = grandparent, max_depth - 1
-            if (row.depth, row.parent_id) != (depth, parent_id):
-                row.depth, row.parent_id = depth, parent_id
+            if (row.depth, row.parent_id, row.root_id) != (depth, parent_id, root):
+                row.depth, row.parent_id, row.root_id = depth, parent_id, root
                 changed.append(row)
-            stack.extend((child, depth + 1, row.parent_id) for child in children.get(row.pk, []))
+            below = root or row.pk
+            stack.extend(
+                (child, depth + 1, row.parent_id, below) for child in children.get(row.pk, [])
+            )
 
     settle(children.get(None, []))
     for row in rows.values():
@@ -389,4 +410,4 @@ def _settle_depths(article_id: int, run: Run) -> None:
             row.parent_id = None
             changed.append(row)
             settle([row])
-    Comment.objects.bulk_update(changed, ["depth", "parent"], batch_size=500)
+    Comment.objects.bulk_update(changed, ["depth", "parent", "root"], batch_size=500)

@@ -155,6 +155,14 @@ class Comment(models.Model):
     depth = models.PositiveSmallIntegerField(
         default=0, editable=False, help_text=_("0 for a top-level comment.")
     )
+    # The top-level comment of this one's conversation (None for a top-level comment), so a
+    # page of the thread finds what it shows without walking it: kept with ``parent`` by
+    # ``save`` and, after moves, erasures and imports, by ``lifecycle.recompute_depths``.
+    # Deleting a comment deletes its replies through ``parent``; SET_NULL here never deletes
+    # a reply that was moved out from under it first (an erasure keeps others' replies).
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     author_name = models.CharField(_("name"), max_length=100)
     author_email = models.EmailField(_("email"), help_text=_("Private: never shown in public."))
     author_url = models.URLField(_("website"), blank=True, max_length=200)
@@ -246,6 +254,19 @@ class Comment(models.Model):
                 condition=Q(picked_at__isnull=False),
                 name="comment_picked_idx",
             ),
+            # A page of a thread: its top-level comments counted and ordered, and the replies
+            # that make placeholders, read from the indexes alone (``posting.threads``).
+            models.Index(
+                fields=["article", "created_at", "id"],
+                include=["status", "answered_at", "helpful_count"],
+                condition=Q(parent__isnull=True),
+                name="comment_top_level_idx",
+            ),
+            models.Index(
+                fields=["article", "status", "root"],
+                condition=Q(root__isnull=False),
+                name="comment_conversation_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -285,14 +306,23 @@ class Comment(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html", "text_fingerprint"}
         if update_fields is None or "parent" in update_fields:
-            self.depth = self.parent.depth + 1 if self.parent_id else 0
+            self.place_under(self.parent)
             if update_fields is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "depth"}
+                kwargs["update_fields"] = {*kwargs["update_fields"], "depth", "root"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         """The comment's permalink: it leads to whichever page of the thread shows it."""
         return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    def place_under(self, parent: "Comment | None") -> None:
+        """Make this comment a reply to ``parent`` (None: a top-level comment), with the depth
+        and conversation root that follow from it. No query when ``parent`` is loaded; for
+        rows written without ``save`` (``bulk_create``). Replies below it are not changed:
+        ``lifecycle.recompute_depths`` does that after a move."""
+        self.parent = parent
+        self.depth = parent.depth + 1 if parent is not None else 0
+        self.root_id = (parent.root_id or parent.pk) if parent is not None else None
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):

@@ -57,7 +57,7 @@ def page_number(request) -> int:
 
 def thread_paginator(article, request) -> ThreadPaginator:
     """The article's thread in the site's pages and the order ``?sort=`` names, as
-    ``request``'s reader sees it (one query). Raises Http404 for an unknown ``?sort=``."""
+    ``request``'s reader sees it (three queries). Raises Http404 for an unknown ``?sort=``."""
     return ThreadPaginator(
         article, request, per_page=settings.COMMENTS_PER_PAGE, sort=sort_from(request)
     )

@@ -11,11 +11,10 @@ The addresses the thread links to (sort links, pages, reply links) are made here
 link keeps the reader's sort and the default order keeps the article's plain address.
 """
 
-from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -49,39 +48,31 @@ def sort_from(request) -> str:
     return value
 
 
-def order_roots(
-    roots: list[int],
-    *,
-    sort: str,
-    helpful: Mapping[int, int],
-    answered: Collection[int] = frozenset(),
-) -> list[int]:
-    """The display order of a thread's top-level comments.
+def roots_order_by(sort: str) -> list:
+    """The display order of a thread's top-level comments, as ``order_by`` arguments.
 
-    ``roots`` are the top-level comment ids in the order they were posted; ``helpful`` maps
-    an id to its number of "Helpful" votes (missing: 0). The one place a thread's order is
-    decided: a new order (or a rule that comes before every order) is a key added here.
-    ``answered`` (Q&A mode: questions an expert answered) come before the rest in any order.
+    The one place a thread's order is decided: ``oldest`` is posted order
+    ``(created_at, pk)``, ``newest`` its reverse, ``helpful`` most "Helpful" votes first with
+    ties oldest first. Questions an expert answered (Q&A mode, ``answered_at`` set) come
+    before the rest in any order, each group in the reader's order. ``roots_before_q`` is the
+    same order as a filter; a property test holds the two together.
     """
     if sort == NEWEST:
-        ordered = roots[::-1]
+        within = [F("created_at").desc(), F("pk").desc()]
     elif sort == HELPFUL:
-        # sorted() is stable: equally helpful conversations stay oldest first.
-        ordered = sorted(roots, key=lambda pk: -helpful.get(pk, 0))
+        within = [F("helpful_count").desc(), F("created_at").asc(), F("pk").asc()]
     else:
-        ordered = roots
-    if answered:
-        # Stable again: answered questions first, each group in the reader's order.
-        ordered = sorted(ordered, key=lambda pk: pk not in answered)
-    return ordered
+        within = [F("created_at").asc(), F("pk").asc()]
+    unanswered = ExpressionWrapper(Q(answered_at__isnull=True), output_field=BooleanField())
+    return [unanswered.asc(), *within]
 
 
 def roots_before_q(sort: str, *, pk: int, created_at, helpful: int, answered: bool) -> Q:
-    """``order_roots``'s order as a filter: the top-level comments of the same thread that
+    """``roots_order_by``'s order as a filter: the top-level comments of the same thread that
     come before the one described (``pk``, ``created_at``, its ``helpful_count`` and whether
     an expert answered it), so that a position is counted in the database, not in a list of
     the whole thread (``positions.page_of``). Posted order is ``(created_at, pk)``. Change it
-    with ``order_roots``: a property test holds the two to the same order.
+    with ``roots_order_by``: a property test holds the two to the same order.
     """
     earlier = Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
     if sort == NEWEST:

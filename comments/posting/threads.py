@@ -2,21 +2,23 @@
 
 What a reader sees follows the one rule in ``CommentQuerySet``: the comments visible to them,
 and in the place of a comment they may not see that has a visible reply, a placeholder (no
-name, text or avatar). A page is two queries whatever the thread's size (the ids, parents and
-visibility of every comment, then the rows of this page) and is assembled in one pass. The
-result is a flat, depth-first list of entries that a template renders with a single loop.
+name, text or avatar). A page never reads the whole thread: the conversations it shows are
+counted and cut in the database (top-level comments in the reader's order,
+``sorting.roots_order_by``; placeholders found through each reply's ``Comment.root``), then
+its conversations are read whole and assembled in one pass. The result is a flat,
+depth-first list of entries that a template renders with a single loop.
 
-``ThreadPaginator`` works like Django's ``Paginator``: ``num_pages`` after the first query,
-``page(number)`` after the second, ``EmptyPage`` for a number the thread does not have.
+``ThreadPaginator`` works like Django's ``Paginator``: ``num_pages`` once made, ``page(number)``
+after it, ``EmptyPage`` for a number the thread does not have.
 """
 
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage
-from django.db.models import BooleanField, Case, Value, When
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 
 from ..models import Comment
-from .sorting import order_roots
+from .sorting import roots_order_by
 
 
 @dataclass(slots=True)
@@ -97,37 +99,6 @@ class ThreadPage:
         return range(1, self.num_pages + 1)
 
 
-@dataclass(slots=True)
-class _Skeleton:
-    """The shape of a whole thread as one reader sees it, from one query of ids."""
-
-    parent: dict[int, int | None]
-    children: dict[int | None, list[int]]
-    visible: set[int]
-    shown: set[int]  # visible, or a placeholder above something visible
-    public: int
-    helpful: dict[int, int]  # "Helpful" votes of the comments that have any
-    answered: set[int] = field(default_factory=set)  # questions an expert answered (Q&A)
-
-    def shown_roots(self, *, sort: str) -> list[int]:
-        """The top-level comments shown, in ``sort``'s order (``sorting.order_roots``)."""
-        roots = [pk for pk in self.children.get(None, []) if pk in self.shown]
-        return order_roots(roots, sort=sort, helpful=self.helpful, answered=self.answered)
-
-    def subtree(self, root: int) -> list[int]:
-        ids, stack = [], [root]
-        while stack:
-            pk = stack.pop()
-            ids.append(pk)
-            stack.extend(kid for kid in self.children.get(pk, ()) if kid in self.shown)
-        return ids
-
-    def root_of(self, pk: int) -> int:
-        while self.parent[pk] is not None:
-            pk = self.parent[pk]
-        return pk
-
-
 def flag(condition) -> Case:
     """``condition`` (a ``Q``) as a boolean column."""
     return Case(
@@ -135,39 +106,25 @@ def flag(condition) -> Case:
     )
 
 
-def _skeleton(article, request) -> _Skeleton:
-    rows = (
-        Comment.objects.for_article(article)
-        .thread_order()
-        .annotate(
-            visible=flag(Comment.objects.visible_q(request)),
-            public=flag(Comment.objects.public_q()),
-        )
-        .values_list("pk", "parent_id", "visible", "public", "helpful_count", "answered_at")
+def placeholder_roots(thread, visible: Q, among: Q | None = None):
+    """The top-level comments of ``thread`` (a queryset of one article's comments) a reader
+    sees only as placeholders: not ``visible`` to them, with a visible reply somewhere in
+    their conversation (``Comment.root``). ``among`` narrows the top-level comments looked
+    at (``positions.page_of``: those before a comment).
+
+    A queryset of their distinct ids (one query when read or counted): the visible replies
+    whose conversation's top is hidden. Its cost follows the hidden top-level comments and
+    the replies, never a walk down the thread level by level.
+    """
+    hidden = thread.filter(parent=None).exclude(visible)
+    if among is not None:
+        hidden = hidden.filter(among)
+    return (
+        thread.filter(visible, root__in=hidden.values("pk"))
+        .values_list("root_id", flat=True)
+        .order_by()
+        .distinct()
     )
-    parent: dict[int, int | None] = {}
-    children: dict[int | None, list[int]] = {}
-    visible: set[int] = set()
-    helpful: dict[int, int] = {}
-    answered: set[int] = set()
-    public = 0
-    for pk, parent_id, is_visible, is_public, helpful_count, answered_at in rows:
-        parent[pk] = parent_id
-        if helpful_count:
-            helpful[pk] = helpful_count
-        if answered_at is not None:
-            answered.add(pk)
-        children.setdefault(parent_id, []).append(pk)
-        if is_visible:
-            visible.add(pk)
-        public += bool(is_public)
-    shown = set(visible)
-    for pk in visible:
-        up = parent[pk]
-        while up is not None and up not in shown:
-            shown.add(up)
-            up = parent.get(up)
-    return _Skeleton(parent, children, visible, shown, public, helpful, answered)
 
 
 def _placeholder(row: Comment) -> Comment:
@@ -187,41 +144,75 @@ class ThreadPaginator:
     top-level conversations (0: one page), each with all its replies, the conversations in
     ``sort``'s order (``sorting.SORTS``).
 
-    Making it is one query (the thread's shape); ``num_pages`` is then known (at least 1, so
-    an empty thread has its page 1), and each ``page()`` is one more query.
+    Making it is three queries, the placeholder conversations (``placeholder_roots``), the
+    count of the shown conversations and that of the heading's comments, so ``num_pages`` is known
+    (at least 1, so an empty thread has its page 1); each ``page()`` is two more, the page's
+    conversations (cut in the database, in the reader's order) and all their comments. The
+    counts read index entries of the thread; the rows read are the page's.
     """
 
     def __init__(self, article, request, *, per_page: int, sort: str):
         self.sort = sort
-        self._skeleton = _skeleton(article, request)
-        self._roots = self._skeleton.shown_roots(sort=sort)
         self.per_page = per_page
-        self.num_pages = max(1, -(-len(self._roots) // per_page)) if per_page else 1
+        self._thread = Comment.objects.for_article(article)
+        self._visible = Comment.objects.visible_q(request)
+        placeholders = set(placeholder_roots(self._thread, self._visible))
+        self._shown_roots = Q(parent=None) & (
+            self._visible | Q(pk__in=placeholders) if placeholders else self._visible
+        )
+        # Two counts that each read one index: the shown conversations, and the comments the
+        # heading counts (public, and held ones this reader sees).
+        roots = self._thread.filter(self._shown_roots).count()
+        counts = self._thread.filter(self._visible).aggregate(
+            public=Count("status", filter=Comment.objects.public_q()), visible=Count("status")
+        )
+        self._public = counts["public"]
+        self._own_held = counts["visible"] - counts["public"]
+        self.num_pages = max(1, -(-roots // per_page)) if per_page else 1
 
     def page(self, number: int) -> ThreadPage:
         """Page ``number`` (from 1); raises ``EmptyPage`` outside 1..``num_pages``."""
         if not 1 <= number <= self.num_pages:
             raise EmptyPage(f"The thread has {self.num_pages} pages, not page {number}.")
-        page_roots = (
-            self._roots[(number - 1) * self.per_page : number * self.per_page]
-            if self.per_page
-            else self._roots
+        roots = (
+            self._thread.filter(self._shown_roots)
+            .order_by(*roots_order_by(self.sort))
+            .values_list("pk", flat=True)
         )
-        on_page = [pk for root in page_roots for pk in self._skeleton.subtree(root)]
-        rows = {c.pk: c for c in Comment.objects.filter(pk__in=on_page)}
-        hidden = frozenset(pk for pk in rows if pk not in self._skeleton.visible)
-        for pk in hidden:
-            rows[pk] = _placeholder(rows[pk])
-        # Keep the display order of the page's top-level comments; replies stay oldest first.
-        position = {pk: i for i, pk in enumerate(page_roots)}
-        ordered = sorted(
-            rows.values(),
-            key=lambda c: (0, position[c.pk]) if c.pk in position else (1, c.created_at, c.pk),
+        if self.per_page:
+            roots = roots[(number - 1) * self.per_page : number * self.per_page]
+        page_roots = list(roots)
+        rows = (
+            list(
+                Comment.objects.filter(Q(pk__in=page_roots) | Q(root__in=page_roots))
+                .annotate(seen=flag(self._visible))
+                .order_by("created_at", "pk")
+            )
+            if page_roots
+            else []
         )
         return ThreadPage(
-            build_thread(ordered, placeholders=hidden),
+            _assemble(rows, page_roots),
             number=number,
             num_pages=self.num_pages,
-            total=self._skeleton.public,
-            own_held=len(self._skeleton.visible) - self._skeleton.public,
+            total=self._public,
+            own_held=self._own_held,
         )
+
+
+def _assemble(rows: list[Comment], page_roots: list[int]) -> Thread:
+    """The page's thread from its conversations' comments (posted order, each marked
+    ``seen``): a hidden comment with a visible one below it becomes a placeholder, a hidden
+    one without is left out, and the conversations keep the order of ``page_roots``."""
+    by_pk = {row.pk: row for row in rows}
+    shown = {row.pk for row in rows if row.seen}
+    for pk in list(shown):
+        up = by_pk[pk].parent_id
+        while up is not None and up not in shown:
+            shown.add(up)
+            up = by_pk[up].parent_id
+    hidden = frozenset(row.pk for row in rows if row.pk in shown and not row.seen)
+    position = {pk: i for i, pk in enumerate(page_roots)}
+    kept = [_placeholder(row) if row.pk in hidden else row for row in rows if row.pk in shown]
+    kept.sort(key=lambda c: (0, position[c.pk]) if c.pk in position else (1,))
+    return build_thread(kept, placeholders=hidden)

@@ -178,8 +178,9 @@ def commenter_erase(*, email: str, actor_description: str, moderator=None) -> in
         comment_id__in=doomed,
         action__in=[ModerationLog.Action.EDIT, ModerationLog.Action.SELF_EDIT],
     ).update(note=_("(previous text erased at the commenter's request)"))
-    Comment.objects.filter(pk__in=doomed).delete()
+    # Depths and conversation tops follow the moved replies before the deletion.
     lifecycle.recompute_depths({orphan.article_id for orphan in orphans})
+    Comment.objects.filter(pk__in=doomed).delete()
     lifecycle.thread_changed(comment.article_id for comment in doomed.values())
 
     subscriptions, moderator_mails = _forget_address_elsewhere(email)

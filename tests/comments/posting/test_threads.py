@@ -65,9 +65,8 @@ def add_comments(article, count: int) -> None:
     made = Comment.objects.bulk_create(objs)
     replies = made[::3][1:]
     for n, reply in enumerate(replies):
-        reply.parent = made[n * 3 + 1]
-        reply.depth = 1
-    Comment.objects.bulk_update(replies, ["parent", "depth"])
+        reply.place_under(made[n * 3 + 1])
+    Comment.objects.bulk_update(replies, ["parent", "depth", "root"])
 
 
 def test_article_page_query_count_does_not_grow_with_the_thread(client):

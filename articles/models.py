@@ -17,16 +17,21 @@ class ArticleQuerySet(models.QuerySet):
         """Articles readers may see: published, and not scheduled for later."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
-    def thread_changed(self, article_ids) -> int:
+    def thread_changed(self, article_ids, *, slugs=None) -> int:
         """Raise ``thread_version`` of these articles: their shared pages are stale now.
 
         Call inside the transaction that changed what readers see, so no process can serve the
-        old page once that change has committed. Returns how many articles were marked.
+        old page once that change has committed. ``slugs``: the same articles' slugs when the
+        caller has them (saves the query that reads them). Returns how many articles were
+        marked.
         """
         ids = {pk for pk in article_ids if pk}
         if not ids:
             return 0
-        page_generation.forget_articles(ids)
+        if slugs is None:
+            page_generation.forget_articles(ids)
+        else:
+            page_generation.forget(slugs)
         return self.filter(pk__in=ids).update(thread_version=F("thread_version") + 1)
 
 

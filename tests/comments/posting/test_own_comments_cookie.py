@@ -344,3 +344,12 @@ def test_a_browser_with_the_cookie_never_gets_the_shared_page_or_a_304(
     request = RequestFactory().get("/", HTTP_COOKIE=f"{OWN}={client.cookies[OWN].value}")
     assert page_cache.is_personal(request) and not page_cache.is_shared(request)
 
+
+def test_the_privacy_page_says_what_the_cookie_holds_and_how_long_it_lasts(client):
+    html = client.get("/privacy/").content.decode()
+
+    row = html[html.index(f"<code>{OWN}</code>") :]
+    row = row[: row.index("</tr>")]
+    assert "awaits moderation" in row and "never your name or address" in row
+    assert "2 weeks after a comment that awaits moderation" in row  # SESSION_COOKIE_AGE
+    assert "15 minutes after a published one" in row

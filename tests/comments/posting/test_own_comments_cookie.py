@@ -353,3 +353,17 @@ def test_the_privacy_page_says_what_the_cookie_holds_and_how_long_it_lasts(clien
     assert "awaits moderation" in row and "never your name or address" in row
     assert "2 weeks after a comment that awaits moderation" in row  # SESSION_COOKIE_AGE
     assert "15 minutes after a published one" in row
+
+
+@pytest.mark.parametrize("logout", ["logout", "admin:logout"])
+def test_logging_out_drops_the_cookie(client, article, comment_data, moderator, logout):
+    moderator.is_staff = True  # the admin's logout is for staff
+    moderator.save()
+    client.force_login(moderator)
+    post(client, article, comment_data)
+    assert OWN in client.cookies
+
+    response = client.post(reverse(logout))
+
+    assert response.cookies[OWN]["max-age"] == 0  # the browser deletes it
+    assert response.cookies[OWN].value == ""

@@ -1,12 +1,12 @@
 """The shared article page, answered before most of the request cycle.
 
-A plain reader's article page (``page_cache.is_shared``: no session, notice, saved details or
-reply target) is the same bytes for everyone in one minute, so once the full stack has made
-it, this middleware keeps the finished response (its headers and its body cut at the per-
-request slot) and answers the next readers' requests for that address from the shared cache:
-two cache round trips, no database, no view, no template. It sits after the security,
-permissions-policy and CSP middleware, which still add their headers and redirects to every
-answer.
+A plain reader's article page (``page_cache.is_shared``: no session, own comments, notice,
+saved details or reply target) is the same bytes for everyone in one minute, so once the full
+stack has made it, this middleware keeps the finished response (its headers and its body cut
+at the per-request slot) and answers the next readers' requests for that address from the
+shared cache: two cache round trips, no database, no view, no template. It sits after the
+security, permissions-policy and CSP middleware, which still add their headers and redirects
+to every answer.
 
 A kept answer names the article's generation and the site's epoch (``page_generation``),
 read before the full stack reads the database, and its minute; every committed change raises

@@ -40,11 +40,16 @@ PAGES_TIMEOUT = 60 * 60
 
 
 def is_personal(request) -> bool:
-    """A session (a held comment, a login, data access) or a one-time notice: this reader's
-    page is rendered for them alone, and never answered with a 304."""
+    """A session (a login, a report, data access), comments of its own (the own-comments
+    cookie: a held comment, or one it may still edit) or a one-time notice: this reader's page
+    is rendered for them alone, and never answered with a 304."""
     return any(
         name in request.COOKIES
-        for name in (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+        for name in (
+            settings.SESSION_COOKIE_NAME,
+            settings.COMMENTS_OWN_COOKIE,
+            CookieStorage.cookie_name,
+        )
     )
 
 
@@ -75,10 +80,10 @@ def identity(request, article: Article) -> PageIdentity:
     """Name the article page ``request`` asks for, as the cache and as an ETag.
 
     Raises Http404 (before any key is made) if ``?cpage=`` is not a page of the thread as a
-    reader without a session sees it, or ``?sort=`` no order the site offers. Page 1 always
-    exists and costs no lookup; a later page is checked against the number of pages kept in
-    the cache, else against the thread itself (three queries, whose result comes back as
-    ``paginator`` for the render).
+    plain reader (nothing of their own, ``is_shared``) sees it, or ``?sort=`` no order the
+    site offers. Page 1 always exists and costs no lookup; a later page is checked against the
+    number of pages kept in the cache, else against the thread itself (three queries, whose
+    result comes back as ``paginator`` for the render).
     """
     number = page_number(request)
     sort = sort_from(request)

@@ -52,8 +52,8 @@ SLOTS = re.compile(f"({re.escape(ISSUED_SLOT)})".encode())
 def render_article(request, article: Article, *, comment_form=None, status: int = 200):
     """The article page: the article, its related links and disclaimer, then the comments.
 
-    A plain reader's page (no session, saved details, messages or reply target) comes from
-    the shared cache when it can; everyone else's is rendered for them alone.
+    A plain reader's page (no session, own comments, saved details, messages or reply target)
+    comes from the shared cache when it can; everyone else's is rendered for them alone.
     """
     if comment_form is None and page_cache.is_shared(request):
         return _shared_article_page(request, article)
@@ -89,8 +89,9 @@ def fill_slots(parts: list[bytes]) -> bytes:
 def article_etag(request, slug) -> str | None:
     """A validator for readers without a personal page (``page_cache.identity``'s ETag).
 
-    Signed-in staff, commenters with a held comment and readers with a notice to see always
-    get a fresh page. A ``?cpage=`` the thread does not have is a 404 here already.
+    Signed-in staff, commenters whose browser proves comments of its own (held, or still
+    editable) and readers with a notice to see always get a fresh page. A ``?cpage=`` the
+    thread does not have is a 404 here already.
     """
     if page_cache.is_personal(request):
         return None

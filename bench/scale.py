@@ -277,7 +277,8 @@ def run_pages(args):
         results.append(measure(label, post(first_time), args.runs) | {"url": "comment_post()"})
 
     # The whole request as a browser makes it, on the largest thread: the form, the checks,
-    # the session and the redirect to the page the new comment is on (``positions.page_of``).
+    # the own-comments cookie and the redirect to the page the new comment is on
+    # (``positions.page_of``).
     from run import hidden_fields  # bench/run.py: the form's hidden inputs, as wrk sends them
 
     url = f"/articles/{slug}/comments/"

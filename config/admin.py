@@ -16,3 +16,13 @@ class AdminSite(admin.AdminSite):
         if request.user.has_perm(MODERATE):
             extra_context = {**(extra_context or {}), "comment_dashboard": dashboard_context()}
         return super().index(request, extra_context)
+
+    def logout(self, request, extra_context=None):
+        """Log out as on the site (``config.views.LogoutView``): the own-comments cookie goes
+        with the session."""
+        from comments.models import forget_own_comments
+
+        response = super().logout(request, extra_context)
+        if request.method == "POST":  # the logout itself (a GET is refused with 405)
+            forget_own_comments(response)
+        return response

@@ -372,6 +372,9 @@ COMMENTS_AUTHOR_COOKIE = "comment_author"
 COMMENTS_AUTHOR_COOKIE_MAX_AGE = env_int("COMMENTS_AUTHOR_COOKIE_DAYS", 365) * 24 * 60 * 60
 # Proof that this browser posted as an address before (signed, HttpOnly; same lifetime).
 COMMENTS_COMMENTER_COOKIE = "commenter_key"
+# Proof that this browser posted these comments: their ids, each until its held time
+# (SESSION_COOKIE_AGE) or edit window ends (signed, HttpOnly; comments/models/readers.py).
+COMMENTS_OWN_COOKIE = "comments_own"
 # Hold a comment with this many links or more (0: never).
 COMMENTS_HOLD_LINKS = env_int("COMMENTS_HOLD_LINKS", 2)
 # Reader reports that hide an approved comment until a moderator decides.

@@ -17,7 +17,7 @@ urlpatterns = [
     path("", include("comments.moderation.public_urls")),
     path("moderation/", include("comments.moderation.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("favicon.ico", views.favicon),
     # An index of section pages (ArticleSitemap.limit articles each), not one long list.

@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -40,6 +41,18 @@ def _cross_site(reason: str) -> bool:
     """Whether a CSRF refusal was about where the form came from (not a missing cookie)."""
     prefixes = ("Origin checking failed", "Referer checking failed")
     return reason == REASON_BAD_SEC_FETCH_SITE or reason.startswith(prefixes)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, which also drops the own-comments cookie: the next person at this
+    browser sees none of the held comments posted from it (``comments.models.readers``)."""
+
+    def post(self, request, *args, **kwargs):
+        from comments.models import forget_own_comments
+
+        response = super().post(request, *args, **kwargs)
+        forget_own_comments(response)
+        return response
 
 
 def favicon(request):

@@ -14,7 +14,7 @@ from .questions import (
     waiting_questions,
 )
 from .readers import (
-    OWN_COMMENTS_SESSION_KEY,
+    forget_own_comments,
     is_moderator,
     own_comment_ids,
     remember_own_comment,
@@ -29,7 +29,6 @@ __all__ = [
     "EXPERTS_GROUP",
     "EXPORT_PERMISSION",
     "IMPORT_PERMISSION",
-    "OWN_COMMENTS_SESSION_KEY",
     "Appeal",
     "ArticleFollow",
     "Ban",
@@ -46,6 +45,7 @@ __all__ = [
     "Subscriber",
     "UsedLink",
     "expert_names",
+    "forget_own_comments",
     "is_moderator",
     "is_question",
     "may_answer",

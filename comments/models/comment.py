@@ -41,8 +41,10 @@ class CommentQuerySet(models.QuerySet):
     def visible_q(request) -> Q:
         """Public comments, plus the requester's own comments still awaiting moderation.
 
-        "Own" means posted from this browser session; nobody else ever sees a held comment,
-        except a signed-in moderator (``is_moderator``), who sees every held comment in place.
+        "Own" means posted from this browser, as its signed own-comments cookie proves while
+        the entry lasts (``readers.own_comment_ids``, no query); nobody else ever sees a held
+        comment, except a signed-in moderator (``is_moderator``), who sees every held comment
+        in place.
         """
         visible = CommentQuerySet.public_q()
         if is_moderator(request):

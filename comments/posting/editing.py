@@ -1,10 +1,11 @@
 """A commenter edits or deletes their own comment, from the browser that posted it, for a while.
 
-Proof is what the site already keeps of the posting browser: the ids its session holds
-(``models.own_comment_ids``; the posting view remembers every comment it posts there while
-edits are allowed). Nothing a visitor can type or replay names them: the session is a random,
-HttpOnly, SameSite=Lax cookie whose contents stay on the server. An address typed again, or the
-commenter-key cookie of "Trust" (which proves an address, not one comment), is not enough.
+Proof is what the posting browser keeps: the ids its own-comments cookie holds
+(``models.own_comment_ids``; the posting view remembers there every comment it posts while
+edits are allowed, until ``proof_until``). Nothing a visitor can type names them: the cookie
+is signed with the site's key (a changed id or time is no proof), HttpOnly and SameSite=Lax,
+and each id in it expires on its own. An address typed again, or the commenter-key cookie of
+"Trust" (which proves an address, not one comment), is not enough.
 
 The window is ``site_settings.edit_minutes()`` after ``created_at`` (0: no edits). An edit is
 sanitized and checked again like a new comment (``checks.run_checks``): a published comment
@@ -19,6 +20,7 @@ import math
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -57,6 +59,20 @@ def edit_deadline(comment: Comment, *, minutes: int | None = None) -> datetime |
     return comment.created_at + timedelta(minutes=minutes)
 
 
+def proof_until(comment: Comment) -> datetime | None:
+    """Until when the posting browser's own-comments cookie proves ``comment`` is its own.
+
+    A held comment: ``SESSION_COOKIE_AGE`` seconds after ``created_at`` (time to see it
+    "awaiting moderation" until a moderator decides). A public one: its edit deadline. None
+    (not remembered) for a public comment with edits off, spam or a removed one.
+    """
+    if comment.awaiting_moderation and comment.created_at is not None:
+        return comment.created_at + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    if comment.is_public:
+        return edit_deadline(comment)
+    return None
+
+
 def minutes_left(deadline: datetime, now: datetime | None = None) -> int:
     """Whole minutes until ``deadline``, rounded up (1 in its last minute, 0 after it)."""
     seconds = (deadline - (now or timezone.now())).total_seconds()
@@ -72,13 +88,13 @@ def refusal(
 ) -> str | None:
     """Why this browser may not change ``comment`` now (a ``ChangeRefused`` reason), or None.
 
-    No query. ``own_comment_ids``: the ids the browser's session holds; ``minutes`` as for
-    ``edit_deadline``.
+    No query. ``own_comment_ids``: the ids the browser's own-comments cookie proves;
+    ``minutes`` as for ``edit_deadline``.
     """
     if comment.status not in CHANGEABLE:
         return "gone"
     # The window first: it is public (the comment's date), and after it a browser no longer
-    # holds the proof (the session that only served editing has ended with it).
+    # holds the proof (the cookie entry that only served editing has expired with it).
     deadline = edit_deadline(comment, minutes=minutes)
     if deadline is None or deadline <= (now or timezone.now()):
         return "closed"
@@ -91,8 +107,9 @@ def mark_own_edit_windows(comments, *, own_comment_ids: Collection[int], now=Non
     """Give each of ``comments`` this browser may still change ``edit_until`` (the deadline)
     and ``edit_minutes_left``, for the thread's "Edit" and "Delete" links. No query.
 
-    Only a page rendered for one reader may show them: a shared page has no session, so
-    ``own_comment_ids`` is empty there and nothing is marked.
+    Only a page rendered for one reader may show them: a shared page is made for requests
+    without an own-comments cookie, so ``own_comment_ids`` is empty there and nothing is
+    marked.
     """
     own = set(own_comment_ids)
     mine = [comment for comment in comments if comment.pk in own]

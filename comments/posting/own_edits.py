@@ -2,7 +2,7 @@
 
 Both pages are rendered for one browser and never cached. GET shows the form (the text to
 edit, or a confirmation) and changes nothing; POST acts, protected by Django's CSRF token
-(the browser that may act has a session, so its pages carry a token), then redirects (PRG).
+(these pages are rendered for their reader, so they carry one), then redirects (PRG).
 A comment this reader cannot see is a 404; one they see but may not change (another
 browser's, or after the window) a 403 page that says why and gives back any text they typed.
 """
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from articles.models import Article
 
 from ..identity import client_ip
-from ..models import Comment, own_comment_ids
+from ..models import Comment, own_comment_ids, remember_own_comment
 from ..ratelimit import RateLimited
 from . import editing
 from .forms import CommentForm, character_count
@@ -81,7 +81,12 @@ def comment_edit(request, pk):
                 status, retry_after = 429, limited.retry_after
             else:
                 _tell_outcome(request, comment)
-                return redirect(_back_to(request, comment))
+                response = redirect(_back_to(request, comment))
+                if comment.awaiting_moderation:
+                    # Held again: its author sees it while it waits, past the edit window.
+                    until = editing.proof_until(comment)
+                    remember_own_comment(request, response, comment.pk, until=until)
+                return response
     else:
         form = CommentEditForm(initial={"comment": comment.body})
     deadline = editing.edit_deadline(comment)

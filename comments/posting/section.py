@@ -94,7 +94,8 @@ def comment_section(
         page = paginator.page(number)
     except EmptyPage:
         raise Http404("No such page of comments.") from None
-    # "Edit" and "Delete" on this browser's own comments (never in a shared page: no session).
+    # "Edit" and "Delete" on this browser's own comments (never in a shared page: a browser
+    # with an own-comments cookie is never given it).
     mark_own_edit_windows(
         (entry.comment for entry in page.thread.entries if not entry.placeholder),
         own_comment_ids=own_comment_ids(request),

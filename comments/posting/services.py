@@ -130,11 +130,11 @@ def comment_post(
 ) -> Comment:
     """Post a comment and return it: approved, held (pending) or spam, with the reasons.
 
-    What the browser shows of itself: ``own_comment_ids``, the held comments its session
-    posted, and ``commenter_keys``, what its commenter-key cookie holds
-    (``identity.commenter_keys``). The returned comment carries ``commenter_key``, the key
-    that cookie should hold for this address from now on (``identity.with_commenter_key``),
-    or None to leave the cookie as it is.
+    What the browser shows of itself: ``own_comment_ids``, the comments its own-comments
+    cookie proves it posted (``models.own_comment_ids``), and ``commenter_keys``, what its
+    commenter-key cookie holds (``identity.commenter_keys``). The returned comment carries
+    ``commenter_key``, the key that cookie should hold for this address from now on
+    (``identity.with_commenter_key``), or None to leave the cookie as it is.
 
     Raises ValidationError (with field keys) when the article is closed or the reply target
     cannot be answered, and ``ratelimit.RateLimited`` when this IP address or email posts too
@@ -220,9 +220,9 @@ def _double_submission(
 ) -> Comment | None:
     """The comment this browser just posted here under this email with the same text, if any.
 
-    Only the browser that posted it gets it back: one whose session or commenter keys name it
-    (``posted_here``), or that has proved the address. For any other browser this is None
-    without a query, so no one learns what someone else wrote or that it is held.
+    Only the browser that posted it gets it back: one whose own-comments cookie or commenter
+    keys name it (``posted_here``), or that has proved the address. For any other browser this
+    is None without a query, so no one learns what someone else wrote or that it is held.
     """
     if not proven and not posted_here:
         return None

@@ -2,11 +2,11 @@
 
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -77,7 +77,9 @@ def comment_post(request, slug):
 
     A form error renders the article page again with everything the commenter typed kept and
     each error next to its field. The commenter-key cookie is set on every post, known address
-    or not (``services.comment_post`` says which key), so the answer has one shape.
+    or not (``services.comment_post`` says which key), so the answer has one shape; the
+    own-comments cookie when the comment is held or may still be edited (``_remember``).
+    Posting reads and writes no session.
     """
     article = get_object_or_404(Article.objects.published(), slug=slug)
     form = CommentForm(data=request.POST)
@@ -126,14 +128,18 @@ def comment_post(request, slug):
             response["Retry-After"] = str(limited.retry_after)
             return response
         else:
-            _remember(request, comment)
             if data["notify_replies"]:
                 # The same words whether or not the address has confirmed already (or gets
                 # nothing, as spam): the page must not tell who is subscribed.
                 messages.info(request, NOTIFY_NOTICE)
             if data["follow_article"]:
                 messages.info(request, FOLLOW_NOTICE)
-            response = redirect(comment_location(request, comment) or article.get_absolute_url())
+            response = HttpResponseRedirect(article.get_absolute_url())
+            # Before the comment's place is found: the page it is on counts this browser's own
+            # held comments, this one among them (visible_q reads them from the request).
+            _remember(request, response, comment)
+            if (location := comment_location(request, comment)) is not None:
+                response["Location"] = iri_to_uri(location)
             if data["save_details"]:
                 remember_author(response, name=data["name"], email=data["email"], url=data["url"])
             else:
@@ -144,24 +150,18 @@ def comment_post(request, slug):
     return render(request, TEMPLATE, page_context(request, article, form))
 
 
-def _remember(request, comment: Comment) -> None:
-    """The session is this browser's proof: it shows its held comments, and lets it edit or
-    delete what it posted while the window is open (editing.py).
+def _remember(request, response, comment: Comment) -> None:
+    """The own-comments cookie is this browser's proof: it shows its held comments, and lets
+    it edit or delete what it posted while the window is open (editing.py).
 
-    A session that holds nothing but published comments ends with their edit window, so the
-    commenter reads the shared (cached) page again afterwards, like any reader.
+    Each comment is proved until ``editing.proof_until``: a held one for the site's session
+    age, a published one until its edit window ends (with edits off, not at all). A cookie that
+    holds nothing but published comments ends with their edit windows, so the commenter reads
+    the shared (cached) page again afterwards, like any reader. No session is touched.
     """
-    deadline = editing.edit_deadline(comment)
-    if comment.awaiting_moderation:
-        remember_own_comment(request, comment.pk)
-        request.session.set_expiry(None)  # the site's session age: until it is decided
-    elif comment.is_public and deadline is not None:
-        only_edits = not request.session.keys() or request.session.get_expiry_age() < (
-            settings.SESSION_COOKIE_AGE
-        )
-        remember_own_comment(request, comment.pk)
-        if only_edits:
-            request.session.set_expiry(deadline)
+    until = editing.proof_until(comment)
+    if until is not None:
+        remember_own_comment(request, response, comment.pk, until=until)
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -10,8 +10,8 @@ How fresh the count is: a vote updates ``Comment.helpful_count`` at once (one at
 raise ``Article.thread_version``, so the warm shared article page is not thrown away per vote.
 The shared page is rendered again each minute (its cache key names the minute,
 ``articles.page_cache``), so the counts and the "Most helpful" order it shows are at most about
-a minute old; a reader's personal page (a session, a notice) and the answer to the vote itself
-show the count as it is.
+a minute old; a reader's personal page (a session, own comments, a notice) and the answer to
+the vote itself show the count as it is.
 """
 
 import re

@@ -114,7 +114,7 @@ def post_comment(browser: Browser, article, comment_data, **fields) -> Comment:
 def post_held(browser: Browser, article, comment_data, *, text: str, email: str) -> Comment:
     comment = post_comment(browser, article, comment_data, comment=text, email=email)
     assert comment.status == Comment.Status.PENDING
-    assert settings.SESSION_COOKIE_NAME in browser.jar
+    assert settings.COMMENTS_OWN_COOKIE in browser.jar
     return comment
 
 
@@ -175,6 +175,7 @@ def test_after_logging_out_the_browser_reads_the_shared_page_without_any_held_co
     lena.post(reverse("logout"))
 
     assert settings.SESSION_COOKIE_NAME not in lena.jar
+    assert settings.COMMENTS_OWN_COOKIE not in lena.jar  # logging out forgets her comments
     response = lena.get(article_url(article))
     page = response.content.decode()
     assert LENA_TEXT not in page
@@ -204,7 +205,7 @@ def test_after_erasing_their_data_the_browser_is_shown_nothing_personal_of_anyon
     comment = post_comment(
         walter, article, comment_data, comment="Walter is back.", save_details="on"
     )
-    assert comment.status == Comment.Status.APPROVED  # returning commenter: no session
+    assert comment.status == Comment.Status.APPROVED  # returning commenter: published
     assert settings.COMMENTS_AUTHOR_COOKIE in walter.jar
     ann = Browser()
     post_held(ann, article, comment_data, text=ANN_TEXT, email="ann.private@example.com")

@@ -252,7 +252,7 @@ def test_the_authors_page_runs_as_many_queries_with_own_comments_as_without(
     client, article, comment_data, settings
 ):
     settings.COMMENTS_MODERATION = "pre"
-    post(client, article, comment_data, comment="A held comment: the browser has a session.")
+    post(client, article, comment_data, comment="A held comment: the browser has the cookie.")
     with CaptureQueriesContext(connection) as without:
         page(client, article)
     settings.COMMENTS_MODERATION = "post"
@@ -336,21 +336,23 @@ def test_on_a_pre_moderated_article_an_edit_waits_for_a_moderator_again(
     assert "pre_moderation" in {reason["code"] for reason in comment.hold_reasons}
 
 
-def test_a_session_kept_only_for_editing_ends_with_the_edit_window(
+def test_a_proof_kept_only_for_editing_ends_with_the_edit_window(
     client, article, comment_data, settings
 ):
     post(client, article, comment_data)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    cookie = client.cookies[settings.COMMENTS_OWN_COOKIE]
 
     # The browser drops the cookie when the window closes: its next page is the shared one.
     assert 14 * 60 < int(cookie["max-age"]) <= 15 * 60
+    assert settings.SESSION_COOKIE_NAME not in client.cookies
 
 
-def test_a_held_comment_keeps_the_session_for_the_sites_session_age(
+def test_a_held_comment_is_proved_for_the_sites_session_age(
     client, article, comment_data, settings
 ):
     settings.COMMENTS_MODERATION = "pre"
     post(client, article, comment_data)
 
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE
+    cookie = client.cookies[settings.COMMENTS_OWN_COOKIE]
+    assert settings.SESSION_COOKIE_AGE - 5 <= int(cookie["max-age"]) <= settings.SESSION_COOKIE_AGE
+    assert settings.SESSION_COOKIE_NAME not in client.cookies

@@ -9,16 +9,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from comments.models import Comment
-from comments.models.readers import OWN_COMMENTS_SESSION_KEY
+from comments.models import Comment, remember_own_comment
 from comments.posting.positions import page_of
 from comments.posting.sorting import SORTS
 from comments.posting.threads import ThreadPaginator
@@ -44,11 +44,16 @@ node = st.fixed_dictionaries(
 
 
 def reader(own_ids) -> object:
+    """A request from the browser that posted ``own_ids``: its own-comments cookie names them."""
+    posted, answer = RequestFactory().get("/"), HttpResponse()
+    for pk in own_ids:
+        remember_own_comment(posted, answer, pk, until=timezone.now() + timedelta(days=1))
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
-    request.session = SessionStore()
-    request.session[OWN_COMMENTS_SESSION_KEY] = list(own_ids)
-    request.COOKIES[settings.SESSION_COOKIE_NAME] = "present"
+    if own_ids:
+        request.COOKIES[settings.COMMENTS_OWN_COOKIE] = answer.cookies[
+            settings.COMMENTS_OWN_COOKIE
+        ].value
     return request
 
 

@@ -259,13 +259,12 @@ class Comment(models.Model):
             # A page of a thread: its top-level comments counted and ordered, and the replies
             # that make placeholders, read from the indexes alone (``posting.threads``).
             models.Index(
-                fields=["article", "created_at", "id"],
-                include=["status", "answered_at", "helpful_count"],
+                fields=["article", "created_at", "id", "status", "answered_at", "helpful_count"],
                 condition=Q(parent__isnull=True),
                 name="comment_top_level_idx",
             ),
             models.Index(
-                fields=["article", "status", "root"],
+                fields=["article", "root", "status", "id"],
                 condition=Q(root__isnull=False),
                 name="comment_conversation_idx",
             ),

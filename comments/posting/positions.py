@@ -8,12 +8,12 @@ placeholder like any other conversation): the visible ones in one ``COUNT``, and
 reader sees only as a placeholder (hidden, with a visible reply below), found by
 ``threads.placeholder_roots``.
 
-Queries: at most three, whatever the thread: the top of the comment's conversation
-(``Comment.root``; none for a top-level comment), the count (which also checks the reader may
-see the comment) and the count of placeholders before it.
+Queries: at most four, whatever the thread: the top of the comment's conversation
+(``Comment.root``; none for a top-level comment), whether the reader may see the comment, the
+count of conversations before it and that of placeholders before it.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from ..models import Comment
 from .sorting import roots_before_q
@@ -26,22 +26,16 @@ def page_of(comment: Comment, request, *, per_page: int, sort: str) -> int | Non
     it. ``per_page`` is top-level conversations a page (0: the thread is one page)."""
     thread = Comment.objects.filter(article_id=comment.article_id)
     visible = Comment.objects.visible_q(request)
+    if not thread.filter(visible, pk=comment.pk).exists():
+        return None
+    if not per_page:
+        return 1
     pk, created_at, helpful, answered_at = _root(comment)
     earlier = Q(parent=None) & roots_before_q(
         sort, pk=pk, created_at=created_at, helpful=helpful, answered=answered_at is not None
     )
-    # The comment is never among those before it, so the count of both less itself is
-    # the number before (one filter compiled, not two).
-    counts = (
-        thread.filter(visible)
-        .filter(earlier | Q(pk=comment.pk))
-        .aggregate(seen=Count("pk", filter=Q(pk=comment.pk)), both=Count("pk"))
-    )
-    if not counts["seen"]:
-        return None
-    if not per_page:
-        return 1
-    before = counts["both"] - counts["seen"]
+    # Top-level comments only: both counts read the top-level index alone.
+    before = thread.filter(visible).filter(earlier).count()
     return (before + placeholder_roots(thread, visible, earlier).count()) // per_page + 1
 
 

@@ -99,6 +99,7 @@ def _comment_data(comment: Comment) -> dict:
         "in_reply_to": comment.in_reply_to_id or comment.parent_id,
         "shown_under": comment.parent_id,
         "depth": comment.depth,
+        "root": comment.root_id,  # the top-level comment of its conversation (None: it is one)
         "author_name": comment.author_name,
         "author_email": comment.author_email,
         "author_url": comment.author_url,

@@ -39,6 +39,7 @@ Parsing, allowlisting, linkifying and serialising happen in one bleach ``Cleaner
 import html
 import re
 import threading
+import unicodedata
 from collections import Counter
 from functools import partial
 
@@ -52,7 +53,6 @@ from bleach.html5lib_shim import (
 from bleach.linkifier import LinkifyFilter
 from bleach.sanitizer import Cleaner
 from django.utils.html import strip_tags
-from django.utils.text import Truncator
 
 ALLOWED_TAGS = frozenset(
     {
@@ -132,10 +132,43 @@ def sanitize_comment(text: str) -> str:
     # "<!", "<?", "</>" (an HTML comment, CDATA, a doctype, a processing instruction: no tag a
     # reader may use) would make the parser drop what follows: they are text as typed.
     text = _NOT_MARKUP_RE.sub(_LT_STAND_IN, text)
-    # A "<" with no ">" after it starts a tag that never ends: the parser would drop the rest.
-    end = text.rfind(">") + 1
-    text = text[:end] + text[end:].replace("<", _LT_STAND_IN)
+    # A tag that never ends (no ">" after its "<", or one inside a quoted attribute value
+    # that never closes) would make the parser drop the rest: from there on, "<" is text.
+    end = _unended_tag(text)
+    if end is not None:
+        text = text[:end] + text[end:].replace("<", _LT_STAND_IN)
     return _cleaner().clean(text).replace(_LT_STAND_IN, "&lt;")
+
+
+def _unended_tag(text: str) -> int | None:
+    """Where a tag starts that the HTML tokenizer would read to the end of ``text`` (its "<"),
+    or None. A tag is "<" or "</" and an ASCII letter; it ends at the first ">" outside a
+    quoted attribute value, and a quote opens a value only right after "=" (and spaces)."""
+    start, length = 0, len(text)
+    while (start := text.find("<", start)) >= 0:
+        at = start + 1 + (text.startswith("/", start + 1))
+        if at >= length or not (text[at].isascii() and text[at].isalpha()):
+            start += 1
+            continue
+        quote, after_equals, in_name = None, False, True
+        for at in range(at, length):
+            char = text[at]
+            if quote:
+                quote = None if char == quote else quote
+            elif char == ">":
+                break
+            elif in_name:
+                in_name = char not in " \t\n\f/"
+            elif after_equals and char in "\"'":
+                quote, after_equals = char, False
+            elif char == "=":
+                after_equals = True
+            elif char not in " \t\n\f":
+                after_equals = False
+        else:
+            return start
+        start = at + 1
+    return None
 
 
 def allowed_tags_text() -> str:
@@ -176,8 +209,15 @@ def plain_text(body_html: str) -> str:
 
 def text_excerpt(body_html: str, length: int) -> str:
     """``plain_text(body_html)`` on one line (white space runs made one space), cut to at
-    most ``length`` characters (a cut ends with "…")."""
-    return Truncator(" ".join(plain_text(body_html).split())).chars(length)
+    most ``length`` code points (a cut ends with "…" and never parts a combining mark, such
+    as a virama or an accent, from the letter before it)."""
+    text = " ".join(plain_text(body_html).split())
+    if len(text) <= length:
+        return text
+    cut = length - 1
+    while cut > 0 and unicodedata.combining(text[cut]):
+        cut -= 1
+    return text[:cut] + "…"
 
 
 def xml_text(text: str) -> str:

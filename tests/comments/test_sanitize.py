@@ -225,12 +225,21 @@ NO_ALLOWED_TAG = st.text(alphabet=st.sampled_from(" <>!?-[]/&;=\"'xyz0\n"), max_
 @settings(max_examples=400)
 @given(NO_ALLOWED_TAG)
 @example("<x/")  # a tag that never ends: the rest of the text was dropped
+@example("<x/0='>")  # its ">" inside a quoted value that never closes: all of it was dropped
+@example("a <x 0='> b")
 @example("a <!-- b --> c")
 @example("</>")  # an end tag without a name
 def test_text_without_an_allowed_tag_is_shown_exactly_as_typed(typed):
     output = sanitize_comment(typed).replace("<br>", "\n").replace("</p><p>", "</p>\n<p>")
 
     assert text_of(output).split() == typed.split()
+
+
+def test_an_allowed_tag_whose_quoted_value_never_closes_is_shown_as_typed():
+    output = sanitize_comment("Use <b title='bold for emphasis> and <i>this</i> too")
+
+    assert text_of(output) == "Use <b title='bold for emphasis> and <i>this</i> too"
+    assert tags(output) == ["p"]
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """``sanitize.plain_text`` and ``text_excerpt``: a comment's text as readers see it, for mail
 and excerpts (no markup, entities decoded once, paragraphs and lines kept apart)."""
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from comments.sanitize import plain_text, sanitize_comment, text_excerpt
@@ -21,6 +21,8 @@ def test_paragraphs_lines_and_quotations_stay_apart():
 
 
 @given(st.text(max_size=300), st.integers(min_value=1, max_value=80))
+@example("000\u094d", 3)  # a virama after the cut: counted apart, it made the excerpt 4 long
+@example("e\u0301e\u0301e\u0301e\u0301", 4)  # decomposed accents
 def test_an_excerpt_is_one_line_of_at_most_the_length_asked(text, length):
     excerpt = text_excerpt(sanitize_comment(text), length)
 

@@ -146,12 +146,12 @@ def _unended_tag(text: str) -> int | None:
     quoted attribute value, and a quote opens a value only right after "=" (and spaces)."""
     start, length = 0, len(text)
     while (start := text.find("<", start)) >= 0:
-        at = start + 1 + (text.startswith("/", start + 1))
-        if at >= length or not (text[at].isascii() and text[at].isalpha()):
+        name = start + 1 + (text.startswith("/", start + 1))
+        if name >= length or not (text[name].isascii() and text[name].isalpha()):
             start += 1
             continue
         quote, after_equals, in_name = None, False, True
-        for at in range(at, length):
+        for at in range(name, length):
             char = text[at]
             if quote:
                 quote = None if char == quote else quote

@@ -375,6 +375,8 @@ COMMENTS_COMMENTER_COOKIE = "commenter_key"
 # Proof that this browser posted these comments: their ids, each until its held time
 # (SESSION_COOKIE_AGE) or edit window ends (signed, HttpOnly; comments/models/readers.py).
 COMMENTS_OWN_COOKIE = "comments_own"
+# "Helpful" votes: a random id that tells one browser's votes apart (comments/posting/votes.py).
+COMMENTS_VOTER_COOKIE = "comment_voter"
 # Hold a comment with this many links or more (0: never).
 COMMENTS_HOLD_LINKS = env_int("COMMENTS_HOLD_LINKS", 2)
 # Reader reports that hide an approved comment until a moderator decides.

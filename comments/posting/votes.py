@@ -1,9 +1,9 @@
 """Readers mark a comment "Helpful": once per browser and once per network, no account.
 
-A browser is told apart by the voter cookie (``VOTER_COOKIE``: a random id the first vote sets,
-HttpOnly, nothing personal in it); a network is the reader's IPv4 /24 or IPv6 /48
-(``identity.report_network``), so fresh cookie jars on one network count once, as for reader
-reports. Only keyed hashes of both are stored (``HelpfulVote``). No down-votes, no un-vote.
+A browser is told apart by the voter cookie (``settings.COMMENTS_VOTER_COOKIE``: a random id
+the first vote sets, HttpOnly, nothing personal in it); a network is the reader's IPv4 /24 or
+IPv6 /48 (``identity.report_network``), so fresh cookie jars on one network count once, as for
+reader reports. Only keyed hashes of both are stored (``HelpfulVote``). No down-votes, no un-vote.
 
 How fresh the count is: a vote updates ``Comment.helpful_count`` at once (one atomic
 ``UPDATE ... SET helpful_count = helpful_count + 1``, in the vote's transaction) but does not
@@ -25,7 +25,6 @@ from .. import ratelimit
 from ..identity import keyed_digest, report_network
 from ..models import Comment, HelpfulVote
 
-VOTER_COOKIE = "comment_voter"
 _VOTER_ID = re.compile(r"[A-Za-z0-9_-]{24}")
 
 
@@ -39,7 +38,7 @@ class NotVotable(Exception):
 
 def voter_id(request) -> tuple[str, bool]:
     """This browser's voter id, and whether it is new (to be set with ``remember_voter``)."""
-    saved = request.COOKIES.get(VOTER_COOKIE, "")
+    saved = request.COOKIES.get(settings.COMMENTS_VOTER_COOKIE, "")
     if _VOTER_ID.fullmatch(saved):
         return saved, False
     return secrets.token_urlsafe(18), True
@@ -48,7 +47,7 @@ def voter_id(request) -> tuple[str, bool]:
 def remember_voter(response, voter: str) -> None:
     """Set the voter cookie: a random id, HttpOnly, Secure off DEBUG, SameSite=Lax, one year."""
     response.set_cookie(
-        VOTER_COOKIE,
+        settings.COMMENTS_VOTER_COOKIE,
         voter,
         max_age=365 * 24 * 60 * 60,
         httponly=True,

@@ -75,6 +75,15 @@ def site_cookies() -> list[dict]:
             ),
         },
         {
+            "name": settings.COMMENTS_VOTER_COOKIE,
+            "purpose": _(
+                "Lets this browser mark a comment “Helpful” once: a random number, nothing "
+                "about you; only a keyed hash of it is stored with the vote. HttpOnly."
+            ),
+            "lifetime": mail.duration_text(365 * 24 * 60 * 60),
+            "when": _("When you first mark a comment “Helpful”."),
+        },
+        {
             "name": CookieStorage.cookie_name,
             "purpose": _("Carries a one-time notice (such as “Thank you for your report”)."),
             "lifetime": _("until the notice is shown (at most until you close your browser)"),

@@ -622,7 +622,15 @@ def test_retention_period_comes_from_settings():
 def test_privacy_page_lists_every_cookie_with_its_lifetime_from_the_settings(client):
     html = client.get("/privacy/").content.decode()
 
-    for name in ("csrftoken", "sessionid", "comments_own", "comment_author", "messages"):
+    for name in (
+        "csrftoken",
+        "sessionid",
+        "comments_own",
+        "comment_author",
+        "commenter_key",
+        "comment_voter",
+        "messages",
+    ):
         assert f"<code>{name}</code>" in html
     assert "3 days" in html  # the session cookie
     assert "365 days" in html  # the saved-details cookie

@@ -12,7 +12,7 @@ no shared page is kept, for it).
 import re
 
 from django.conf import settings
-from django.core.paginator import EmptyPage
+from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404
 from django.utils.text import Truncator
 
@@ -121,7 +121,13 @@ def comment_section(
         "sort_links": sort_links(sort),
         # This page's own query string, which the reply links and "Cancel reply" keep.
         "thread_query": thread_query(sort=sort, page=number),
-        "page_links": [(n, thread_query(sort=sort, page=n)) for n in page.page_range],
+        # The first and last pages and those around this one; "…" (None) stands for the rest.
+        "page_links": [
+            (n, thread_query(sort=sort, page=n)) if n != Paginator.ELLIPSIS else (None, "")
+            for n in Paginator(range(page.num_pages), 1).get_elided_page_range(
+                number, on_each_side=2, on_ends=1
+            )
+        ],
         "previous_query": thread_query(sort=sort, page=number - 1),
         "next_query": thread_query(sort=sort, page=number + 1),
         "editors_picks": editors_picks(article),

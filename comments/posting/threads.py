@@ -94,10 +94,6 @@ class ThreadPage:
     def has_next(self) -> bool:
         return self.number < self.num_pages
 
-    @property
-    def page_range(self) -> range:
-        return range(1, self.num_pages + 1)
-
 
 def flag(condition) -> Case:
     """``condition`` (a ``Q``) as a boolean column."""

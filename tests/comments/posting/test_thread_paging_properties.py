@@ -121,3 +121,19 @@ def test_without_cpage_the_first_page_is_shown(three_pages):
     html = response.content.decode()
     assert shown(html, conversation) == frozenset("AB")
     assert re.search(r'href="\?cpage=2#comments"', html)
+
+
+def test_a_thread_of_many_pages_links_its_ends_and_the_pages_around_this_one(settings, article):
+    settings.COMMENTS_PER_PAGE = 1
+    for n in range(40):
+        make_comment(article, body=f"Conversation {n}.")
+
+    html = (
+        Client()
+        .get(reverse("articles:detail", kwargs={"slug": article.slug}), {"cpage": "20"})
+        .content.decode()
+    )
+    linked = [int(n) for n in re.findall(r"Comments page </span>(\d+)", html)]
+
+    assert linked == [1, 18, 19, 20, 21, 22, 40]
+    assert html.count('<span class="page-link">…</span>') == 2

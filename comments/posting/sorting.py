@@ -48,14 +48,15 @@ def sort_from(request) -> str:
     return value
 
 
-def roots_order_by(sort: str) -> list:
+def roots_order_by(sort: str, *, answered_first: bool = True) -> list:
     """The display order of a thread's top-level comments, as ``order_by`` arguments.
 
     The one place a thread's order is decided: ``oldest`` is posted order
     ``(created_at, pk)``, ``newest`` its reverse, ``helpful`` most "Helpful" votes first with
     ties oldest first. Questions an expert answered (Q&A mode, ``answered_at`` set) come
-    before the rest in any order, each group in the reader's order. ``roots_before_q`` is the
-    same order as a filter; a property test holds the two together.
+    before the rest in any order, each group in the reader's order; ``answered_first=False``
+    leaves that key out, for a thread the caller knows has none (the order is then an index's).
+    ``roots_before_q`` is the same order as a filter; a property test holds the two together.
     """
     if sort == NEWEST:
         within = [F("created_at").desc(), F("pk").desc()]
@@ -63,6 +64,8 @@ def roots_order_by(sort: str) -> list:
         within = [F("helpful_count").desc(), F("created_at").asc(), F("pk").asc()]
     else:
         within = [F("created_at").asc(), F("pk").asc()]
+    if not answered_first:
+        return within
     unanswered = ExpressionWrapper(Q(answered_at__isnull=True), output_field=BooleanField())
     return [unanswered.asc(), *within]
 

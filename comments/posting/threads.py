@@ -109,10 +109,10 @@ def placeholder_roots(thread, visible: Q, among: Q | None = None):
     at (``positions.page_of``: those before a comment).
 
     A queryset of their ids (one query when read or counted), driven by the hidden top-level
-    comments, each asking the conversation index whether a visible reply exists. Its cost
-    follows the hidden top-level comments, never a walk down the thread level by level; and
-    a plan made on stale statistics (rows written a moment ago) probes an index per hidden
-    comment rather than scanning the thread once for each visible reply.
+    comments, each asking the conversation index with ``EXISTS`` whether a visible reply is
+    there: never a walk down the thread level by level, and on stale statistics (rows written
+    a moment ago) an index probe per hidden comment rather than a scan of the thread for each
+    visible reply.
     """
     hidden = thread.filter(parent=None).exclude(visible)
     if among is not None:
@@ -138,11 +138,11 @@ class ThreadPaginator:
     top-level conversations (0: one page), each with all its replies, the conversations in
     ``sort``'s order (``sorting.SORTS``).
 
-    Making it is three queries, the placeholder conversations (``placeholder_roots``), the
-    count of the shown conversations and that of the heading's comments, so ``num_pages`` is known
-    (at least 1, so an empty thread has its page 1); each ``page()`` is two more, the page's
-    conversations (cut in the database, in the reader's order) and all their comments. The
-    counts read index entries of the thread; the rows read are the page's.
+    Making it is three queries (the visible top-level comments counted, the placeholders,
+    the heading's counts), so ``num_pages`` is known (at least 1, so an empty thread has its
+    page 1); each ``page()`` is two more, the page's conversations (cut in the database, in
+    the reader's order) and all their comments. The counts read index entries of the thread;
+    the rows read are the page's.
     """
 
     def __init__(self, article, request, *, per_page: int, sort: str):
@@ -150,13 +150,21 @@ class ThreadPaginator:
         self.per_page = per_page
         self._thread = Comment.objects.for_article(article)
         self._visible = Comment.objects.visible_q(request)
-        placeholders = set(placeholder_roots(self._thread, self._visible))
+        # Three queries that each read one index: the top-level comments (the visible ones
+        # counted, and whether any is an answered question), the ids of the placeholders among
+        # them (rare, see ``placeholder_roots``) and the comments the heading counts (public,
+        # and held ones this reader sees).
+        tops = self._thread.filter(parent=None).aggregate(
+            visible=Count("status", filter=self._visible), answered=Count("answered_at")
+        )
+        placeholders = list(placeholder_roots(self._thread, self._visible))
         self._shown_roots = Q(parent=None) & (
             self._visible | Q(pk__in=placeholders) if placeholders else self._visible
         )
-        # Two counts that each read one index: the shown conversations, and the comments the
-        # heading counts (public, and held ones this reader sees).
-        roots = self._thread.filter(self._shown_roots).count()
+        # Without answered questions the order is the top-level index's own: a page is read
+        # off it in order, not sorted out of the whole thread.
+        self._answered_first = bool(tops["answered"])
+        roots = tops["visible"] + len(placeholders)
         counts = self._thread.filter(self._visible).aggregate(
             public=Count("status", filter=Comment.objects.public_q()), visible=Count("status")
         )
@@ -170,7 +178,7 @@ class ThreadPaginator:
             raise EmptyPage(f"The thread has {self.num_pages} pages, not page {number}.")
         roots = (
             self._thread.filter(self._shown_roots)
-            .order_by(*roots_order_by(self.sort))
+            .order_by(*roots_order_by(self.sort, answered_first=self._answered_first))
             .values_list("pk", flat=True)
         )
         if self.per_page:

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from . import mail, signed_links, tasks
 from .identity import normalize_email
 from .models import ArticleFollow, Comment, ModerationLog, Subscriber
-from .sanitize import text_excerpt
+from .plain_text import text_excerpt
 
 DIGEST_INTERVAL = timedelta(hours=24)
 # Comments listed per article in one digest (the rest are counted, with the article's link).

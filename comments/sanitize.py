@@ -36,10 +36,8 @@ into the HTML stored in ``Comment.body_html``, which templates output unescaped:
 Parsing, allowlisting, linkifying and serialising happen in one bleach ``Cleaner`` pass.
 """
 
-import html
 import re
 import threading
-import unicodedata
 from collections import Counter
 from functools import partial
 
@@ -52,7 +50,6 @@ from bleach.html5lib_shim import (
 )
 from bleach.linkifier import LinkifyFilter
 from bleach.sanitizer import Cleaner
-from django.utils.html import strip_tags
 
 ALLOWED_TAGS = frozenset(
     {
@@ -117,7 +114,7 @@ _CLOSING = {")": "(", "]": "[", "}": "{"}
 _SURROGATES_RE = re.compile(r"[\ud800-\udfff]")
 _LT_STAND_IN = "\uffff"  # a noncharacter: never in the text once UNUSABLE_CHARACTERS are gone
 _ALLOWED_TAG_RE = re.compile(rf"<(/?)({'|'.join(ALLOWED_TAGS)})(?=[\s/>])", re.IGNORECASE)
-_BLANK_LINES_RE = re.compile(r"\n[ \t]*\n\s*")
+BLANK_LINES_RE = re.compile(r"\n[ \t]*\n\s*")
 # A "<" that starts no tag (not "<" or "</" and an ASCII letter: a comment, CDATA, "</>", "<3").
 _NOT_MARKUP_RE = re.compile(r"<(?!/?[A-Za-z])")
 
@@ -183,41 +180,6 @@ def allowed_tags_text() -> str:
         attributes = "".join(f' {name}=""' for name in sorted(ALLOWED_ATTRIBUTES.get(tag, ())))
         tags.append(f"<{tag}{attributes}>")
     return " ".join(tags)
-
-
-# Where the text a reader sees breaks: a line (<br>), a paragraph or a quotation ends.
-_LINE_END_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_BLOCK_END_RE = re.compile(r"</(?:p|blockquote)>", re.IGNORECASE)
-
-
-def plain_text(body_html: str) -> str:
-    """The text a reader sees in sanitized comment HTML (``Comment.body_html``), as plain text.
-
-    Tags are dropped (a link keeps only its text), entities are decoded once, as the page
-    shows them (``&amp;lt;`` is ``&lt;``), a line break ends a line and a paragraph or
-    quotation ends with a blank line, so words never run together. For mail and other plain
-    text only: the result is not HTML and must be escaped before it goes into a page.
-    """
-    text = _BLOCK_END_RE.sub("\n\n", _LINE_END_RE.sub("\n", body_html))
-    text = html.unescape(strip_tags(text))
-    return "\n\n".join(
-        "\n".join(line.strip() for line in block.strip().splitlines())
-        for block in _BLANK_LINES_RE.split(text.strip())
-        if block.strip()
-    )
-
-
-def text_excerpt(body_html: str, length: int) -> str:
-    """``plain_text(body_html)`` on one line (white space runs made one space), cut to at
-    most ``length`` code points (a cut ends with "…" and never parts a combining mark, such
-    as a virama or an accent, from the letter before it)."""
-    text = " ".join(plain_text(body_html).split())
-    if len(text) <= length:
-        return text
-    cut = length - 1
-    while cut > 0 and unicodedata.combining(text[cut]):
-        cut -= 1
-    return text[:cut] + "…"
 
 
 def xml_text(text: str) -> str:
@@ -389,7 +351,7 @@ class _Block:
         self.in_p = self.pending_br = False
 
     def text(self, data):
-        for i, paragraph in enumerate(_BLANK_LINES_RE.split(data)):
+        for i, paragraph in enumerate(BLANK_LINES_RE.split(data)):
             if i and self.depth:
                 yield from (_br(), _br())
             elif i:

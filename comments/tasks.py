@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from . import mail, ratelimit, signed_links
 from .identity import KNOWN_EMAIL_NEW_BROWSER, normalize_email
 from .models import Comment, ModerationLog, ModeratorMail, Subscriber
-from .sanitize import plain_text, text_excerpt
+from .plain_text import plain_text, text_excerpt
 
 logger = logging.getLogger(__name__)
 

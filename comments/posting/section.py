@@ -25,7 +25,7 @@ from ..models import (
     own_comment_ids,
     waiting_questions,
 )
-from ..sanitize import plain_text
+from ..plain_text import plain_text
 from .editing import mark_own_edit_windows
 from .forms import CommentForm, FollowForm
 from .positions import page_of

@@ -1,5 +1,5 @@
 """Mail to readers quotes a comment as readers saw it on the page (the text of its sanitized
-HTML, ``sanitize.plain_text``), never the markup its author typed: a follower's digest
+HTML, ``plain_text.plain_text``), never the markup its author typed: a follower's digest
 (``follow_mail``) and a reply notification (``tasks.notify_reply``)."""
 
 from datetime import UTC, datetime, timedelta

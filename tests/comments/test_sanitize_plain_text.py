@@ -1,10 +1,11 @@
-"""``sanitize.plain_text`` and ``text_excerpt``: a comment's text as readers see it, for mail
+"""``plain_text.plain_text`` and ``text_excerpt``: a comment's text as readers see it, for mail
 and excerpts (no markup, entities decoded once, paragraphs and lines kept apart)."""
 
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from comments.sanitize import plain_text, sanitize_comment, text_excerpt
+from comments.plain_text import plain_text, text_excerpt
+from comments.sanitize import sanitize_comment
 
 
 def test_markup_goes_and_the_text_stays_as_the_page_shows_it():

@@ -8,6 +8,7 @@ up in the same transaction) and mail is queued only once the change has committe
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -120,28 +121,50 @@ def changed_in_place(
     )
 
 
-def recompute_depths(article_ids) -> int:
-    """Set ``depth`` and ``root`` again for every comment of these articles; returns how
-    many changed.
+def recompute_depths(article_ids) -> tuple[int, int]:
+    """Set ``depth`` and ``root`` again for every comment of these articles, and ``parent``
+    where the thread's rules need it; returns (how many comments changed, how many cycles
+    were cut).
 
     For after replies moved in a thread (a moderator's move, an erasure, an import's late
-    links): a subtree moves with its top, so every level below it changes too.
+    links): a subtree moves with its top, so every level below it changes too. A reply that
+    would sit ``COMMENTS_MAX_DEPTH`` deep or deeper joins its parent's level
+    (``Comment.reply_parent``'s rule); comments whose parents form a cycle (only an imported
+    file can hold one) become a conversation of their own, from the first of them.
     """
     ids = {pk for pk in article_ids if pk}
     if not ids:
-        return 0
+        return 0, 0
+    max_depth = settings.COMMENTS_MAX_DEPTH
     rows = list(Comment.objects.filter(article_id__in=ids).only("pk", "parent", "depth", "root"))
     children: dict[int | None, list[Comment]] = {}
     for row in rows:
         children.setdefault(row.parent_id, []).append(row)
-    changed = []
-    stack = [(row, 0, None) for row in children.get(None, [])]
-    while stack:
-        row, depth, root = stack.pop()
-        if (row.depth, row.root_id) != (depth, root):
-            row.depth, row.root_id = depth, root
+    changed, reached = [], set()
+
+    def settle(tops):
+        stack = [(row, 0, None, None) for row in tops]
+        while stack:
+            row, depth, grandparent, root = stack.pop()
+            reached.add(row.pk)
+            parent_id = row.parent_id
+            if depth >= max_depth:
+                parent_id, depth = grandparent, max_depth - 1
+            if (row.depth, row.parent_id, row.root_id) != (depth, parent_id, root):
+                row.depth, row.parent_id, row.root_id = depth, parent_id, root
+                changed.append(row)
+            below = root or row.pk
+            stack.extend(
+                (child, depth + 1, row.parent_id, below) for child in children.get(row.pk, [])
+            )
+
+    settle(children.get(None, []))
+    cycles = 0
+    for row in rows:
+        if row.pk not in reached:
+            cycles += 1
+            row.parent_id = None
             changed.append(row)
-        below = root or row.pk
-        stack.extend((child, depth + 1, below) for child in children.get(row.pk, []))
-    Comment.objects.bulk_update(changed, ["depth", "root"], batch_size=1000)
-    return len(changed)
+            settle([row])
+    Comment.objects.bulk_update(changed, ["depth", "parent", "root"], batch_size=500)
+    return len(changed), cycles

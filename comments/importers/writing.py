@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from .. import lifecycle
 from ..identity import canonical_ip, clean_display_name, normalize_email
 from ..models import Comment, text_fingerprint
 from ..sanitize import sanitize_comment
@@ -368,46 +369,7 @@ def resolve_deferred(run: Run) -> set[int]:
             Comment.objects.filter(pk=child.pk).update(source_parent_id=parent_id)
     Comment.objects.filter(pk__in=settled).update(source_parent_id="")
     for article_id in changed_articles:
-        _settle_depths(article_id, run)
+        # Depths and conversation tops after the late links; cycles cut, deep replies capped.
+        _changed, cycles = lifecycle.recompute_depths([article_id])
+        run.report.cycles_broken += cycles
     return changed_articles
-
-
-def _settle_depths(article_id: int, run: Run) -> None:
-    """Depths and conversation tops again after late links; a cycle is cut and a too-deep
-    reply joins its parent's level (``Comment.reply_parent``'s rule)."""
-    max_depth = settings.COMMENTS_MAX_DEPTH
-    rows = {
-        row.pk: row
-        for row in Comment.objects.filter(article_id=article_id).only(
-            "pk", "parent", "depth", "root"
-        )
-    }
-    children: dict[int | None, list[Comment]] = {}
-    for row in rows.values():
-        children.setdefault(row.parent_id, []).append(row)
-    changed, reached = [], set()
-
-    def settle(tops):
-        stack = [(row, 0, None, None) for row in tops]
-        while stack:
-            row, depth, grandparent, root = stack.pop()
-            reached.add(row.pk)
-            parent_id = row.parent_id
-            if depth >= max_depth:
-                parent_id, depth = grandparent, max_depth - 1
-            if (row.depth, row.parent_id, row.root_id) != (depth, parent_id, root):
-                row.depth, row.parent_id, row.root_id = depth, parent_id, root
-                changed.append(row)
-            below = root or row.pk
-            stack.extend(
-                (child, depth + 1, row.parent_id, below) for child in children.get(row.pk, [])
-            )
-
-    settle(children.get(None, []))
-    for row in rows.values():
-        if row.pk not in reached:
-            run.report.cycles_broken += 1
-            row.parent_id = None
-            changed.append(row)
-            settle([row])
-    Comment.objects.bulk_update(changed, ["depth", "parent", "root"], batch_size=500)

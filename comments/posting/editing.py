@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import lifecycle, ratelimit, site_settings
-from ..models import Comment, ModerationLog
+from ..models import Comment, ModerationLog, remember_own_comment
 from ..sanitize import sanitize_comment
 from .checks import Submission, hold_reason, run_checks
 
@@ -71,6 +71,17 @@ def proof_until(comment: Comment) -> datetime | None:
     if comment.is_public:
         return edit_deadline(comment)
     return None
+
+
+def remember_proof(request, response, comment: Comment) -> None:
+    """Prove to later requests from this browser that ``comment`` is its own, until
+    ``proof_until`` (``models.remember_own_comment``: the own-comments cookie, set on
+    ``response``, and on ``request`` for the rest of this request). Nothing for a comment
+    with no proof to keep. A cookie that holds nothing but published comments ends with
+    their edit windows, so the commenter reads the shared (cached) page again afterwards."""
+    until = proof_until(comment)
+    if until is not None:
+        remember_own_comment(request, response, comment.pk, until=until)
 
 
 def minutes_left(deadline: datetime, now: datetime | None = None) -> int:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from articles.models import Article
 
 from ..identity import client_ip
-from ..models import Comment, own_comment_ids, remember_own_comment
+from ..models import Comment, own_comment_ids
 from ..ratelimit import RateLimited
 from . import editing
 from .forms import CommentForm, character_count
@@ -84,8 +84,7 @@ def comment_edit(request, pk):
                 response = redirect(_back_to(request, comment))
                 if comment.awaiting_moderation:
                     # Held again: its author sees it while it waits, past the edit window.
-                    until = editing.proof_until(comment)
-                    remember_own_comment(request, response, comment.pk, until=until)
+                    editing.remember_proof(request, response, comment)
                 return response
     else:
         form = CommentEditForm(initial={"comment": comment.body})

@@ -23,7 +23,7 @@ from ..identity import (
     remember_commenter,
     with_commenter_key,
 )
-from ..models import Comment, own_comment_ids, remember_own_comment
+from ..models import Comment, own_comment_ids
 from ..ratelimit import RateLimited
 from . import editing, services
 from .forms import CommentForm, ReportForm
@@ -78,7 +78,8 @@ def comment_post(request, slug):
     A form error renders the article page again with everything the commenter typed kept and
     each error next to its field. The commenter-key cookie is set on every post, known address
     or not (``services.comment_post`` says which key), so the answer has one shape; the
-    own-comments cookie when the comment is held or may still be edited (``_remember``).
+    own-comments cookie when the comment is held or may still be edited
+    (``editing.remember_proof``).
     Posting reads and writes no session.
     """
     article = get_object_or_404(Article.objects.published(), slug=slug)
@@ -137,7 +138,7 @@ def comment_post(request, slug):
             response = HttpResponseRedirect(article.get_absolute_url())
             # Before the comment's place is found: the page it is on counts this browser's own
             # held comments, this one among them (visible_q reads them from the request).
-            _remember(request, response, comment)
+            editing.remember_proof(request, response, comment)
             if (location := comment_location(request, comment)) is not None:
                 response["Location"] = iri_to_uri(location)
             if data["save_details"]:
@@ -148,20 +149,6 @@ def comment_post(request, slug):
                 remember_commenter(response, with_commenter_key(keys, comment.commenter_key))
             return response
     return render(request, TEMPLATE, page_context(request, article, form))
-
-
-def _remember(request, response, comment: Comment) -> None:
-    """The own-comments cookie is this browser's proof: it shows its held comments, and lets
-    it edit or delete what it posted while the window is open (editing.py).
-
-    Each comment is proved until ``editing.proof_until``: a held one for the site's session
-    age, a published one until its edit window ends (with edits off, not at all). A cookie that
-    holds nothing but published comments ends with their edit windows, so the commenter reads
-    the shared (cached) page again afterwards, like any reader. No session is touched.
-    """
-    until = editing.proof_until(comment)
-    if until is not None:
-        remember_own_comment(request, response, comment.pk, until=until)
 
 
 def _add_errors(form, error: ValidationError) -> None:

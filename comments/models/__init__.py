@@ -1,10 +1,11 @@
 """Every comment model and QuerySet: the read rules live here and nowhere else."""
 
-from .comment import Comment, CommentQuerySet, public_comment_count, text_fingerprint
+from .comment import Comment, text_fingerprint
 from .follows import ArticleFollow
 from .imports import EXPORT_PERMISSION, IMPORT_PERMISSION, ImportRun
 from .links import UsedLink
 from .mail import ModeratorMail, Subscriber
+from .queries import CommentQuerySet, public_comment_count
 from .questions import (
     ANSWER_PERMISSION,
     EXPERTS_GROUP,

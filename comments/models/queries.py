@@ -1,0 +1,130 @@
+"""The read rules of comments: who sees what (public, held, placeholders), and the filters
+a thread, its counts and the moderation lists read comments through."""
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from ..identity import normalize_email
+from .readers import is_moderator, own_comment_ids
+
+# comment.py builds ``Comment.objects`` from this module, so the rules that need
+# ``Comment.Status`` import ``Comment`` when they run, as those needing ``Report`` do.
+
+
+class CommentQuerySet(models.QuerySet):
+    """The read rules of comments. What readers see is decided here and nowhere else.
+
+    One rule of what readers see (DESIGN.md): a reader sees public comments, plus their own
+    held ones; a comment they may not see that has a reply they may see is shown in its place
+    as a placeholder, so every public comment keeps its place and its permalink. The thread,
+    its count, the front page's counts, feeds and permalinks all answer from these methods.
+    """
+
+    def public(self):
+        """Comments any reader may see."""
+        return self.filter(self.public_q())
+
+    @staticmethod
+    def public_q() -> Q:
+        from .comment import Comment
+
+        return Q(status=Comment.Status.APPROVED)
+
+    @staticmethod
+    def visible_q(request) -> Q:
+        """Public comments, plus the requester's own comments still awaiting moderation.
+
+        "Own" means posted from this browser, as its signed own-comments cookie proves while
+        the entry lasts (``readers.own_comment_ids``, no query); nobody else ever sees a held
+        comment, except a signed-in moderator (``is_moderator``), who sees every held comment
+        in place.
+        """
+        from .comment import Comment
+
+        visible = CommentQuerySet.public_q()
+        if is_moderator(request):
+            return visible | Q(status=Comment.Status.PENDING)
+        own_ids = own_comment_ids(request) if request is not None else []
+        if own_ids:
+            visible |= Q(pk__in=own_ids, status=Comment.Status.PENDING)
+        return visible
+
+    def visible_to(self, request):
+        return self.filter(self.visible_q(request))
+
+    def for_article(self, article):
+        return self.filter(article=article)
+
+    def thread_order(self):
+        return self.order_by("created_at", "pk")
+
+    def picked(self):
+        """Editors' picks, the newest pick first."""
+        return self.filter(picked_at__isnull=False).order_by("-picked_at", "-pk")
+
+    def making_author_known(self):
+        """Comments that make their address a returning commenter's (imported ones only
+        when the import trusted them, ``import_comments --trust-approved``)."""
+        return self.filter(makes_author_known=True)
+
+    def by_author(self, email: str):
+        """Every comment stored under the address (compared in its normalised form)."""
+        email = normalize_email(email)
+        if not email:
+            return self.none()
+        return self.filter(author_email=email)
+
+    def answerable_on(self, article):
+        """The comments of ``article`` a reader may reply to: its public ones."""
+        return self.public().filter(article=article)
+
+    def history_by_author(self, emails) -> dict[str, dict[str, int]]:
+        """Each address's comments counted by status: ``{email: {"approved": 2, ...}}``.
+
+        One query for any number of addresses; an anonymised comment (no email) belongs to
+        no one's history.
+        """
+        from .comment import Comment
+
+        wanted = {normalize_email(email) for email in emails} - {""}
+        rows = (
+            self.filter(author_email__in=wanted)
+            .order_by()
+            .values("author_email")
+            .annotate(
+                **{status: Count("pk", filter=Q(status=status)) for status in Comment.Status.values}
+            )
+        )
+        return {row.pop("author_email"): row for row in rows}
+
+    def with_open_reports(self):
+        """Comments with reader reports no moderator has dealt with yet."""
+        from .records import Report
+
+        return self.filter(Exists(Report.objects.open().filter(comment=OuterRef("pk"))))
+
+    def annotate_open_reports(self):
+        """Each comment with ``open_report_count``.
+
+        A subquery per row rather than a join and GROUP BY over every comment, so a page of
+        a million-comment list counts the reports of its own rows only.
+        """
+        from .records import Report
+
+        per_comment = (
+            Report.objects.open()
+            .filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(count=Count("*"))
+            .values("count")
+        )
+        return self.annotate(open_report_count=Coalesce(Subquery(per_comment), Value(0)))
+
+
+def public_comment_count(relation: str = "comments") -> Count:
+    """An annotation: how many public comments an article has (the count readers see)."""
+    from .comment import Comment
+
+    return Count(relation, filter=Q(**{f"{relation}__status": Comment.Status.APPROVED}))

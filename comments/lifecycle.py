@@ -98,9 +98,20 @@ def status_changed(comment: Comment, *, previous: str | None) -> None:
         thread_changed([comment.article_id], slugs=[comment.article.slug] if loaded else None)
     if comment.status == Status.PENDING and previous != Status.PENDING:
         transaction.on_commit(tasks.notify_moderators.enqueue)
-    if comment.status == Status.APPROVED and previous != Status.APPROVED and comment.parent_id:
+    if comment.status == Status.APPROVED and previous != Status.APPROVED and _may_mail(comment):
         pk = comment.pk
         transaction.on_commit(lambda: tasks.notify_reply.enqueue(pk))
+
+
+def _may_mail(reply: Comment) -> bool:
+    """Whether ``tasks.notify_reply`` may have a mail to send for this reply: False for a
+    top-level comment, and for a reply whose answered comment is at hand (a new post) and
+    asked for no mail; the task checks the rest when it runs."""
+    if not reply.parent_id:
+        return False
+    answered = "in_reply_to" if reply.in_reply_to_id else "parent"
+    at_hand = Comment._meta.get_field(answered).is_cached(reply)
+    return not at_hand or getattr(reply, answered).notify_replies
 
 
 def changed_in_place(

@@ -108,8 +108,23 @@ class BanQuerySet(models.QuerySet):
         return self.filter(kind=Ban.Kind.EMAIL, value=normalize_email(email))
 
     def matching(self, *, email: str = "", ip_address: str | None = None) -> list["Ban"]:
-        """The active bans that cover this email or IP address (networks included)."""
-        return [ban for ban in self.active() if ban.applies_to(email=email, ip_address=ip_address)]
+        """The active bans that cover this email or IP address (networks included).
+
+        One query that reads the bans on exactly this address and this IP (stored normalised,
+        ``Ban.clean``; the ``(kind, value)`` index) and every network ban, each checked with
+        ``Ban.applies_to``: the cost of a post does not grow with the list of banned
+        addresses, only with the (short) list of banned networks.
+        """
+        email = normalize_email(email) if email else ""
+        ip = canonical_ip(ip_address)
+        candidates = Q(kind=Ban.Kind.EMAIL, value=email) if email else Q(pk__in=[])
+        if ip is not None:
+            candidates |= Q(kind=Ban.Kind.IP, value=ip) | Q(kind=Ban.Kind.NETWORK)
+        return [
+            ban
+            for ban in self.active().filter(candidates)
+            if ban.applies_to(email=email, ip_address=ip)
+        ]
 
 
 class Ban(models.Model):

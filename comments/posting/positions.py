@@ -4,20 +4,19 @@
 the thread (``threads.ThreadPaginator`` does that, for the page itself). It counts the top-level
 comments shown before the comment's conversation in ``sort``'s order
 (``sorting.roots_before_q``, the filter form of ``sorting.roots_order_by``, which places a
-placeholder like any other conversation): the visible ones in one ``COUNT``, and those the
-reader sees only as a placeholder (hidden, with a visible reply below), found by
-``threads.placeholder_roots``.
+placeholder like any other conversation): the visible ones, and those the reader sees only as
+a placeholder (hidden, with a visible reply below, ``threads.shows_a_reply``).
 
-Queries: at most four, whatever the thread: the top of the comment's conversation
-(``Comment.root``; none for a top-level comment), whether the reader may see the comment, the
-count of conversations before it and that of placeholders before it.
+Queries: two, whatever the thread: the top of the comment's conversation (``Comment.root``,
+or the comment itself) read together with whether the reader may see the comment, then both
+counts in one pass over the top-level comments before it (the top-level index).
 """
 
-from django.db.models import Q
+from django.db.models import Count, Exists, Q
 
 from ..models import Comment
 from .sorting import roots_before_q
-from .threads import placeholder_roots
+from .threads import shows_a_reply
 
 
 def page_of(comment: Comment, request, *, per_page: int, sort: str) -> int | None:
@@ -26,23 +25,27 @@ def page_of(comment: Comment, request, *, per_page: int, sort: str) -> int | Non
     it. ``per_page`` is top-level conversations a page (0: the thread is one page)."""
     thread = Comment.objects.filter(article_id=comment.article_id)
     visible = Comment.objects.visible_q(request)
-    if not thread.filter(visible, pk=comment.pk).exists():
+    top = (
+        Comment.objects.filter(pk=comment.root_id or comment.pk)
+        .values("pk", "created_at", "helpful_count", "answered_at")
+        .annotate(seen=Exists(thread.filter(visible, pk=comment.pk)))
+        .first()
+    )
+    if top is None or not top["seen"]:
         return None
     if not per_page:
         return 1
-    pk, created_at, helpful, answered_at = _root(comment)
-    earlier = Q(parent=None) & roots_before_q(
-        sort, pk=pk, created_at=created_at, helpful=helpful, answered=answered_at is not None
+    earlier = roots_before_q(
+        sort,
+        pk=top["pk"],
+        created_at=top["created_at"],
+        helpful=top["helpful_count"],
+        answered=top["answered_at"] is not None,
     )
-    # Top-level comments only: both counts read the top-level index alone.
-    before = thread.filter(visible).filter(earlier).count()
-    return (before + placeholder_roots(thread, visible, earlier).count()) // per_page + 1
-
-
-def _root(comment: Comment) -> tuple:
-    """``(pk, created_at, helpful_count, answered_at)`` of the top-level comment above it."""
-    if comment.root_id is None:
-        return comment.pk, comment.created_at, comment.helpful_count, comment.answered_at
-    return Comment.objects.values_list("pk", "created_at", "helpful_count", "answered_at").get(
-        pk=comment.root_id
+    # Top-level comments only: the pass reads the top-level index; a reply index probe is
+    # made only for the hidden ones (placeholders are rare).
+    counts = thread.filter(earlier, parent=None).aggregate(
+        shown=Count("pk", filter=visible),
+        placeholders=Count("pk", filter=~visible & Q(shows_a_reply(thread, visible))),
     )
+    return (counts["shown"] + counts["placeholders"]) // per_page + 1

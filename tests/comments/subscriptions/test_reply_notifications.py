@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, datetime, timedelta
 from email import policy as email_policy
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -10,6 +11,7 @@ import time_machine
 from django.core import mail
 from django.test import Client, override_settings
 
+from comments import tasks
 from comments.models import Comment, KeywordRule, Subscriber
 from comments.moderation import services
 from tests.conftest import make_article
@@ -162,6 +164,21 @@ def test_replies_to_a_comment_that_did_not_ask_send_no_mail(post, subscribed_com
     post(other.article, email=REPLIER, parent_id=other.pk)
 
     assert mail.outbox == []
+
+
+@override_settings(COMMENTS_MODERATION="post")
+def test_a_reply_queues_a_mail_job_only_when_the_comment_it_answers_asked(
+    post, subscribed_comment, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(tasks, "notify_reply", SimpleNamespace(enqueue=queued.append))
+    other = post(subscribed_comment.article, body="No mail for me, thanks.")
+
+    post(other.article, email=REPLIER, parent_id=other.pk)
+    asked = post(other.article, email=REPLIER, parent_id=subscribed_comment.pk)
+
+    # A site with a task queue keeps no row, and runs no job, for a mail nobody asked for.
+    assert queued == [asked.pk]
 
 
 @override_settings(COMMENTS_MODERATION="post")

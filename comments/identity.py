@@ -39,8 +39,11 @@ def normalize_email(email: str) -> str:
     if not at:
         return email.lower()
     domain = domain.rstrip(".")
-    with contextlib.suppress(idna.IDNAError, UnicodeError):
-        domain = idna.encode(domain, uts46=True).decode("ascii")
+    # An ASCII domain without A-labels is its own IDNA spelling (in lower case, valid or
+    # not): that is almost every address, and the thread draws one avatar per comment.
+    if not (domain.isascii() and "xn--" not in domain.lower()):
+        with contextlib.suppress(idna.IDNAError, UnicodeError):
+            domain = idna.encode(domain, uts46=True).decode("ascii")
     return f"{local}@{domain}".lower()
 
 

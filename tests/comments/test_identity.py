@@ -5,10 +5,14 @@ and `` jane@example.com ``. Subscriptions, bans, exports, erasure, author histor
 first-comment check all see one person.
 """
 
+import contextlib
+import string
+
+import idna
 import pytest
 from django.core import mail
 from django.test import override_settings
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from comments.identity import normalize_email, rate_limit_identity
@@ -107,6 +111,35 @@ def test_a_unicode_domain_and_its_ascii_form_are_one_address(domain):
 
     assert ascii_domain.isascii()
     assert normalize_email(f"a@{ascii_domain}") == normalize_email(f"a@{domain}")
+
+
+def idna_spelling(email: str) -> str:
+    """The rule without its shortcut: every domain through IDNA (UTS #46)."""
+    local, at, domain = email.strip().rpartition("@")
+    if not at:
+        return email.strip().lower()
+    domain = domain.rstrip(".")
+    with contextlib.suppress(idna.IDNAError, UnicodeError):
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    return f"{local}@{domain}".lower()
+
+
+@settings(max_examples=500)
+@given(
+    local=st.text(string.printable, max_size=8),
+    domain=st.one_of(
+        st.text(string.ascii_letters + string.digits + "._-", max_size=30),
+        st.text(string.printable, max_size=30),
+        st.builds(
+            "".join,
+            st.lists(st.sampled_from(["xn--", "XN--", "bcher-kva", ".", "de", "a", "-"])),
+        ),
+    ),
+)
+def test_an_ascii_domain_is_spelled_as_idna_spells_it(local, domain):
+    email = f"{local}@{domain}"
+
+    assert normalize_email(email) == idna_spelling(email)
 
 
 @pytest.mark.parametrize(

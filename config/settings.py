@@ -112,6 +112,13 @@ TEMPLATES = [
             ],
         },
     },
+    # Only the comments of a page of a thread ({% thread_entries %}, config/jinja2.py).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja_templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 DATABASES = {

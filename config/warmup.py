@@ -3,12 +3,12 @@ a worker restart is not the one who waits for it.
 
 ``warm_up()`` (called by ``config.wsgi`` once the application is loaded) imports every view
 and builds the URL resolvers' reverse lookups (which ``{% url %}`` otherwise builds on its
-first use), and compiles the site's templates and the form templates they render
-(crispy-bootstrap5's) into the cached template loader, and loads the site language's message
-catalogs: about 50 ms a worker at start, taken
-off its first page. It touches no database, cache or file outside the code, and a
-template that fails to compile is left for its first request to report (a broken template is
-that page's error, not a reason for the worker not to start).
+first use), compiles the site's templates (Django's, and the thread's Jinja2 templates) and
+the form templates they render (crispy-bootstrap5's) into the engines' caches, and loads the
+site language's message catalogs: about 50 ms a worker at start, taken off its first page.
+It touches no database, cache or file outside the code, and a template that fails to
+compile is left for its first request to report (a broken template is that page's error,
+not a reason for the worker not to start).
 """
 
 import logging
@@ -46,14 +46,14 @@ def warm_up() -> int:
     _build_lookups(get_resolver())
     with translation.override(settings.LANGUAGE_CODE):
         translation.gettext("Comments")  # loads the language's message catalogs
-    engine = engines["django"]
     compiled = 0
-    for directory in _template_dirs(engine):
-        for path in sorted(directory.rglob("*.html")):
-            try:
-                engine.get_template(path.relative_to(directory).as_posix())
-            except TemplateSyntaxError:
-                logger.warning("template %s does not compile", path)
-                continue
-            compiled += 1
+    for engine in engines.all():
+        for directory in _template_dirs(engine):
+            for path in sorted(directory.rglob("*.html")):
+                try:
+                    engine.get_template(path.relative_to(directory).as_posix())
+                except TemplateSyntaxError:
+                    logger.warning("template %s does not compile", path)
+                    continue
+                compiled += 1
     return compiled

@@ -24,10 +24,11 @@ def test_warm_up_prepares_the_readers_pages_without_touching_the_database(
     assert reverse("articles:detail", kwargs={"slug": "x"}) == "/articles/x/"
 
 
-def test_a_template_that_does_not_compile_is_reported_not_raised(tmp_path, caplog):
-    (tmp_path / "broken.html").write_text("{% if %}")
+@pytest.mark.parametrize(("engine", "broken"), [(0, "{% if %}"), (1, "{{ value|no_such_filter }}")])
+def test_a_template_that_does_not_compile_is_reported_not_raised(tmp_path, caplog, engine, broken):
+    (tmp_path / "broken.html").write_text(broken)
     templates = copy.deepcopy(settings.TEMPLATES)
-    templates[0]["DIRS"] = [*templates[0]["DIRS"], tmp_path]
+    templates[engine]["DIRS"] = [*templates[engine]["DIRS"], tmp_path]
     # BASE_DIR above the folder, so that warm_up takes it for the site's own templates.
     with (
         caplog.at_level(logging.WARNING, "config.warmup"),

@@ -132,6 +132,8 @@ DATABASES = {
 # PostgreSQL's parallel workers per query for the site's connections (config/database.py):
 # 0, as a page's queries are small and starting workers costs more than they save.
 DATABASE_PARALLEL_WORKERS = env_int("DATABASE_PARALLEL_WORKERS", 0)
+# PostgreSQL's JIT compilation for them: off, as compiling cost more than a page's queries.
+DATABASE_JIT = env_bool("DATABASE_JIT", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue for the lock instead of failing with "database is locked": a posting
     # transaction reads before it writes, and SQLite cannot upgrade a read lock under load.

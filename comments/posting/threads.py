@@ -102,25 +102,23 @@ def flag(condition) -> Case:
     )
 
 
-def shows_a_reply(thread, visible: Q) -> Exists:
-    """For a top-level comment of ``thread`` (a queryset of one article's comments): whether
-    a reply in its conversation (``Comment.root``) is ``visible``, as an ``EXISTS`` that asks
-    the conversation index. Hidden, with this true, the comment is shown as a placeholder."""
-    return Exists(thread.filter(visible, root=OuterRef("pk")))
-
-
-def placeholder_roots(thread, visible: Q):
+def placeholder_roots(thread, visible: Q, among: Q | None = None):
     """The top-level comments of ``thread`` (a queryset of one article's comments) a reader
     sees only as placeholders: not ``visible`` to them, with a visible reply somewhere in
-    their conversation (``shows_a_reply``).
+    their conversation (``Comment.root``). ``among`` narrows the top-level comments looked
+    at (``positions.page_of``: those before a comment).
 
-    A queryset of their ids (one query when read), driven by the hidden top-level comments,
-    each asking the conversation index whether a visible reply is there: never a walk down
-    the thread level by level, and on stale statistics (rows written a moment ago) an index
-    probe per hidden comment rather than a scan of the thread for each visible reply.
+    A queryset of their ids (one query when read or counted), driven by the hidden top-level
+    comments, each asking the conversation index with ``EXISTS`` whether a visible reply is
+    there: never a walk down the thread level by level, and on stale statistics (rows written
+    a moment ago) an index probe per hidden comment rather than a scan of the thread for each
+    visible reply.
     """
     hidden = thread.filter(parent=None).exclude(visible)
-    return hidden.filter(shows_a_reply(thread, visible)).values_list("pk", flat=True).order_by()
+    if among is not None:
+        hidden = hidden.filter(among)
+    replied = thread.filter(visible, root=OuterRef("pk"))
+    return hidden.filter(Exists(replied)).values_list("pk", flat=True).order_by()
 
 
 def _placeholder(row: Comment) -> Comment:

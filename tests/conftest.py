@@ -5,7 +5,10 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.apps.registry import Apps
 from django.core.cache import cache
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.tasks import TaskResultStatus
 from django.tasks.signals import task_finished
 from django.utils import timezone
@@ -42,6 +45,19 @@ def make_comment(article: Article, **fields) -> Comment:
     }
     defaults.update(fields)
     return Comment.objects.create(article=article, **defaults)
+
+
+def migrate_to(targets) -> Apps:
+    """Migrate the test database to ``targets`` ([(app, migration name)]); the models as they
+    were there. ``migrate_to_latest()`` puts it back (call it in a ``finally``)."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def migrate_to_latest() -> None:
+    migrate_to(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 def commenter_cookie(email: str) -> str:

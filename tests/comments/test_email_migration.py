@@ -2,9 +2,9 @@
 were one mailbox in two spellings become one."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.conftest import migrate_to, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -12,15 +12,8 @@ BEFORE = [("comments", "0006_in_reply_to"), ("articles", "0003_thread_version")]
 AFTER = [("comments", "0007_normalized_emails")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 def test_the_migration_normalises_every_stored_address_and_merges_duplicates():
-    apps = migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     try:
         Article = apps.get_model("articles", "Article")
         Comment = apps.get_model("comments", "Comment")
@@ -34,7 +27,7 @@ def test_the_migration_normalises_every_stored_address_and_merges_duplicates():
         Subscriber.objects.create(email="jane@xn--exmple-cua.com", confirmed_at=now)
         Ban.objects.create(kind="email", value="JANE@EXÄMPLE.COM", reason="r")
 
-        apps = migrate(AFTER)
+        apps = migrate_to(AFTER)
 
         Comment = apps.get_model("comments", "Comment")
         Subscriber = apps.get_model("comments", "Subscriber")
@@ -48,4 +41,4 @@ def test_the_migration_normalises_every_stored_address_and_merges_duplicates():
         assert (kept.email, kept.confirmed_at) == ("jane@xn--exmple-cua.com", now)
         assert Ban.objects.get().value == "jane@xn--exmple-cua.com"
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

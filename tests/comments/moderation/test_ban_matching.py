@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import given, settings
@@ -18,6 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from comments.models import Ban
+from tests.conftest import migrate_to, migrate_to_latest
 
 EMAILS = ["jane@example.org", "Jane@Example.org", "bob@example.org", "JANE@exämple.com"]
 # Each address in more than one spelling: with a port, IPv4 inside IPv6, leading zeros.
@@ -109,23 +109,16 @@ BEFORE = [("comments", "0022_conversation_indexes")]
 AFTER = [("comments", "0023_canonical_ip_bans")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_an_ip_ban_stored_in_another_spelling_still_applies_after_the_migration():
-    apps = migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     try:
         old = apps.get_model("comments", "Ban")
         old.objects.create(kind="ip", value="::ffff:198.51.100.7", reason="abuse")
         old.objects.create(kind="ip", value="2001:DB8::1", reason="abuse")
-        migrate(AFTER)
+        migrate_to(AFTER)
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
 
     assert Ban.objects.matching(ip_address="198.51.100.7")
     assert Ban.objects.matching(ip_address="2001:db8::1")

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import override_settings
 from django.utils.html import escape
 
@@ -66,8 +67,6 @@ def test_the_comments_own_addresses_and_anchor(client, article):
 
 
 def test_a_moderator_sees_the_actions_under_every_comment(client, article, django_user_model):
-    from django.contrib.auth.models import Group
-
     moderator = django_user_model.objects.create_user("maya", "maya@example.com", "pw")
     moderator.groups.add(Group.objects.get(name="Moderators"))
     held = make_comment(article, status="pending", hold_reasons=[{"message": "first comment"}])

@@ -401,6 +401,9 @@ def main():
     print(f"database {urlparse(url).path.lstrip('/')}: migrate, createcachetable", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
+    # Production settings serve static files through whitenoise's manifest: pages cannot
+    # render on a fresh checkout until it is collected.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
     User = get_user_model()
     admin = User.objects.filter(username=ADMIN_USERNAME).first()

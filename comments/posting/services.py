@@ -109,7 +109,6 @@ def answerable_parent(*, article: Article, parent_id: int | None) -> Comment | N
     return parent
 
 
-@transaction.atomic
 def comment_post(
     *,
     article: Article,
@@ -143,6 +142,11 @@ def comment_post(
     limited and checked like any other. A reply that would nest deeper than
     ``COMMENTS_MAX_DEPTH`` levels joins its parent's level. The email is stored normalised
     (``identity.normalize_email``).
+
+    Everything that only reads (the reply target, the limits, sanitizing, the checks, which
+    may ask Akismet over the network) happens before the write transaction opens, which
+    holds the save alone: on SQLite it holds the database's one write lock (``BEGIN
+    IMMEDIATE``), and every other post waits for it.
     """
     if not article.accepts_comments():
         raise ValidationError(_("Comments are closed on this article."))
@@ -178,21 +182,61 @@ def comment_post(
         proven=proven,
         question=article.qa_mode and answered is None,
     )
+    with transaction.atomic():
+        # Two clicks at once: the second post waits for the first's save (on SQLite, for the
+        # write lock), then finds it here. A browser that can have posted nothing: no query.
+        earlier = _double_submission(
+            article, author_email, body, posted_here=posted_here, proven=proven
+        )
+        if earlier is not None:
+            earlier.commenter_key = None
+            return earlier
+        comment = _save(
+            article,
+            submission,
+            decision,
+            answered=answered,
+            user=user,
+            notify_replies=notify_replies,
+            follow_article=follow_article,
+        )
+    # A browser that has not proved a known address gets a stand-in key that proves nothing;
+    # one that posts as a new address earns its key once that comment is published.
+    comment.commenter_key = (
+        commenter_key(author_email)
+        if proven
+        else commenter_key(author_email, comment_id=comment.pk, earned=not known)
+    )
+    return comment
+
+
+def _save(
+    article: Article,
+    submission: Submission,
+    decision: Decision,
+    *,
+    answered: Comment | None,
+    user,
+    notify_replies: bool,
+    follow_article: bool,
+) -> Comment:
+    """Save a new comment as ``decision`` says and queue what follows it once the
+    transaction commits (call inside the write transaction)."""
     comment = Comment(
         article=article,
         parent=answered.reply_parent() if answered is not None else None,
         in_reply_to=answered,
-        author_name=author_name,
-        author_email=author_email,
-        author_url=author_url,
+        author_name=submission.author_name,
+        author_email=submission.author_email,
+        author_url=submission.author_url,
         status=decision.status,
         hold_reasons=decision.reasons,
-        ip_address=ip_address,
+        ip_address=submission.ip_address,
         user_agent=submission.user_agent,
         user=user if user is not None and user.is_authenticated and user.is_staff else None,
         notify_replies=notify_replies,
     )
-    comment.set_body(body, body_html=submission.body_html)
+    comment.set_body(submission.body, body_html=submission.body_html)
     comment.save()
     lifecycle.status_changed(comment, previous=None)
     # One confirmation mail: the follow's names the replies too (Subscriber.confirmation_topics).
@@ -205,13 +249,6 @@ def comment_post(
         # Queued for both, so a post does the same work whether or not the address is known;
         # the task mails only the known one's owner.
         transaction.on_commit(lambda: tasks.send_commenter_confirmation.enqueue(comment.pk))
-    # A browser that has not proved a known address gets a stand-in key that proves nothing;
-    # one that posts as a new address earns its key once that comment is published.
-    comment.commenter_key = (
-        commenter_key(author_email)
-        if proven
-        else commenter_key(author_email, comment_id=comment.pk, earned=not known)
-    )
     return comment
 
 

@@ -18,6 +18,7 @@ from django.core.paginator import EmptyPage
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
 
 from ..models import Comment
+from ..models.expressions import InIds
 from .sorting import roots_order_by
 
 
@@ -158,8 +159,9 @@ class ThreadPaginator:
             visible=Count("status", filter=self._visible), answered=Count("answered_at")
         )
         placeholders = list(placeholder_roots(self._thread, self._visible))
+        # The placeholders as one parameter: a thread can have thousands (``InIds``).
         self._shown_roots = Q(parent=None) & (
-            self._visible | Q(pk__in=placeholders) if placeholders else self._visible
+            self._visible | Q(InIds("pk", placeholders)) if placeholders else self._visible
         )
         # Without answered questions the order is the top-level index's own: a page is read
         # off it in order, not sorted out of the whole thread.

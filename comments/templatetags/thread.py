@@ -10,6 +10,7 @@ registry's actions (``PageModeration``, ``jinja_templates/comments/moderator_act
 
 from django import template
 from django.template import engines
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -35,7 +36,13 @@ def thread_entries(context) -> str:
     values["signed_in"] = bool(getattr(user, "is_authenticated", False))
     if values["moderating"]:
         values["moderation"] = PageModeration(context)
-    html = engines["jinja2"].get_template(THREAD_TEMPLATE).render(values, context.get("request"))
+    if values["signed_in"] and (request := context.get("request")) is not None:
+        # The CSRF field made once for the page's forms (only a signed-in reader's page has
+        # any: a reader's page sets no CSRF cookie). Given the request, Jinja2's backend makes
+        # it lazily, and every form would mask a new token (32 random characters each, about
+        # a fifth of a moderator's page's render).
+        values["csrf_input"] = csrf_input(request)
+    html = engines["jinja2"].get_template(THREAD_TEMPLATE).render(values)
     # Every value in it was escaped as Django's templates escape it (config/jinja2.py).
     return mark_safe(html)  # noqa: S308
 

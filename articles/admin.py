@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.db.models import Count, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 
-from comments.models import Comment
+from comments.models import Comment, ThreadCount
 
 from .models import Article
 
@@ -26,21 +24,13 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # A count per row of the page (a subquery on the article/status index), not a join
-        # and GROUP BY over every comment of every article.
-        approved = (
-            Comment.objects.public()
-            .filter(article=OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(count=Count("*"))
-            .values("count")
-        )
+        # Each row's count from the counts the database keeps (ThreadCount), not a count of
+        # its comments: an article of 200,000 comments costs what one of 10 does.
         return (
             super()
             .get_queryset(request)
             .defer("body", "body_html", "summary")
-            .annotate(approved_count=Coalesce(Subquery(approved), Value(0)))
+            .annotate(approved_count=ThreadCount.public_subquery())
         )
 
     @admin.display(description="approved comments", ordering="approved_count")

@@ -9,7 +9,7 @@ from django.views.decorators.http import condition
 from django.views.decorators.vary import vary_on_cookie
 from django.views.generic import ListView
 
-from comments.models import public_comment_count
+from comments.models import ThreadCount
 from comments.posting.forms import CommentForm, issue_timestamp
 from comments.posting.section import TEMPLATE, page_context
 
@@ -31,12 +31,8 @@ class ArticleListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         articles = context["articles"]
-        # The one rule (public_comment_count), counted for this page's articles only.
-        counts = dict(
-            Article.objects.filter(pk__in=[article.pk for article in articles])
-            .annotate(count=public_comment_count())
-            .values_list("pk", "count")
-        )
+        # The counts the database keeps (ThreadCount), for this page's articles only.
+        counts = ThreadCount.public(article.pk for article in articles)
         for article in articles:
             article.public_comment_count = counts.get(article.pk, 0)
         return context

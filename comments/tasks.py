@@ -123,9 +123,7 @@ def _send_moderator_mail(email: str, comments: list[Comment], total: int) -> Non
             "author_name": mail.isolated(comment.author_name),
             "author_email": comment.author_email,
             "reasons": "; ".join(
-                mail.one_line(reason.get("message") or reason.get("code", ""))
-                for reason in comment.hold_reasons
-                if isinstance(reason, dict)
+                mail.one_line(text) for text, _verdict in comment.hold_reason_list()
             )
             or _("no reason recorded"),
             "excerpt": Truncator(mail.one_line(comment.body)).chars(EXCERPT_CHARACTERS),

@@ -253,7 +253,7 @@ class CommentAdmin(PlainActionCheckboxMixin, ModeratorAccessMixin, admin.ModelAd
 
     @admin.display(description=_("why it was held"))
     def reasons(self, comment):
-        reasons = [r for r in comment.hold_reasons if isinstance(r, dict)]
+        reasons = comment.hold_reason_list()
         if not reasons:
             return "—"
         return format_html(
@@ -262,11 +262,8 @@ class CommentAdmin(PlainActionCheckboxMixin, ModeratorAccessMixin, admin.ModelAd
                 "",
                 "<li>{}{}</li>",
                 (
-                    (
-                        reason.get("message") or reason.get("code", ""),
-                        _(" (sent to spam)") if reason.get("verdict") == "spam" else "",
-                    )
-                    for reason in reasons
+                    (text, _(" (sent to spam)") if verdict == "spam" else "")
+                    for text, verdict in reasons
                 ),
             ),
         )

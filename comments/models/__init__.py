@@ -5,7 +5,7 @@ from .follows import ArticleFollow
 from .imports import EXPORT_PERMISSION, IMPORT_PERMISSION, ImportRun
 from .links import UsedLink
 from .mail import ModeratorMail, Subscriber
-from .queries import CommentQuerySet, public_comment_count
+from .queries import CommentQuerySet
 from .questions import (
     ANSWER_PERMISSION,
     EXPERTS_GROUP,
@@ -23,6 +23,7 @@ from .readers import (
 from .reasons import Appeal, RemovalReason
 from .records import Ban, KeywordRule, ModerationLog, Report
 from .staff import StaffProfile, staff_public_name
+from .thread_counts import ThreadCount
 from .votes import HelpfulVote
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "Report",
     "StaffProfile",
     "Subscriber",
+    "ThreadCount",
     "UsedLink",
     "expert_names",
     "forget_own_comments",
@@ -51,7 +53,6 @@ __all__ = [
     "is_question",
     "may_answer",
     "own_comment_ids",
-    "public_comment_count",
     "remember_own_comment",
     "staff_public_name",
     "text_fingerprint",

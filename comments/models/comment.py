@@ -257,6 +257,16 @@ class Comment(models.Model):
         self.text_fingerprint = text_fingerprint(body)
         self._derived_from = body
 
+    def hold_reason_list(self) -> list[tuple[str, str]]:
+        """Why this comment was held or sent to spam, as moderators read it: (the text, the
+        check's verdict or "") for each recorded reason. The text is the reason's message, or
+        its code when it has none (a reason recorded by an import, say)."""
+        return [
+            (str(reason.get("message") or reason.get("code") or ""), reason.get("verdict", ""))
+            for reason in self.hold_reasons or []
+            if isinstance(reason, dict)
+        ]
+
     def reply_parent(self) -> "Comment":
         """Where a reply to this comment goes: under it, or beside it at the deepest level.
 

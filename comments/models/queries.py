@@ -42,13 +42,25 @@ class CommentQuerySet(models.QuerySet):
         """
         from .comment import Comment
 
+        statuses, own_held = CommentQuerySet.visibility(request)
         visible = CommentQuerySet.public_q()
-        if is_moderator(request):
+        if Comment.Status.PENDING in statuses:
             return visible | Q(status=Comment.Status.PENDING)
-        own_ids = own_comment_ids(request) if request is not None else []
-        if own_ids:
-            visible |= Q(pk__in=own_ids, status=Comment.Status.PENDING)
+        if own_held:
+            visible |= Q(pk__in=own_held, status=Comment.Status.PENDING)
         return visible
+
+    @staticmethod
+    def visibility(request) -> tuple[tuple[str, ...], list[int]]:
+        """``visible_q`` as (the statuses of which the reader sees every comment, the ids of
+        their own comments they may see besides if still held): for counts kept by status
+        (``ThreadCount``). No query."""
+        from .comment import Comment
+
+        if is_moderator(request):
+            return (Comment.Status.APPROVED, Comment.Status.PENDING), []
+        own_ids = own_comment_ids(request) if request is not None else []
+        return (Comment.Status.APPROVED,), list(own_ids)
 
     def visible_to(self, request):
         return self.filter(self.visible_q(request))
@@ -121,10 +133,3 @@ class CommentQuerySet(models.QuerySet):
             .values("count")
         )
         return self.annotate(open_report_count=Coalesce(Subquery(per_comment), Value(0)))
-
-
-def public_comment_count(relation: str = "comments") -> Count:
-    """An annotation: how many public comments an article has (the count readers see)."""
-    from .comment import Comment
-
-    return Count(relation, filter=Q(**{f"{relation}__status": Comment.Status.APPROVED}))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import EmptyPage
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
 
-from ..models import Comment
+from ..models import Comment, ThreadCount
 from ..models.expressions import InIds
 from .sorting import roots_order_by
 
@@ -139,11 +139,12 @@ class ThreadPaginator:
     top-level conversations (0: one page), each with all its replies, the conversations in
     ``sort``'s order (``sorting.SORTS``).
 
-    Making it is three queries (the visible top-level comments counted, the placeholders,
-    the heading's counts), so ``num_pages`` is known (at least 1, so an empty thread has its
-    page 1); each ``page()`` is two more, the page's conversations (cut in the database, in
-    the reader's order) and all their comments. The counts read index entries of the thread;
-    the rows read are the page's.
+    Making it is one query of the counts the database keeps (``ThreadCount``), and one more
+    for the placeholders when a top-level comment is hidden from this reader; for a reader
+    who also sees their own held comments the counts are read from the comments (two
+    queries). ``num_pages`` is then known (at least 1, so an empty thread has its page 1);
+    each ``page()`` is two more, the page's conversations (cut in the database, in the
+    reader's order) and all their comments.
     """
 
     def __init__(self, article, request, *, per_page: int, sort: str):
@@ -151,14 +152,23 @@ class ThreadPaginator:
         self.per_page = per_page
         self._thread = Comment.objects.for_article(article)
         self._visible = Comment.objects.visible_q(request)
-        # Three queries that each read one index: the top-level comments (the visible ones
-        # counted, and whether any is an answered question), the ids of the placeholders among
-        # them (rare, see ``placeholder_roots``) and the comments the heading counts (public,
-        # and held ones this reader sees).
-        tops = self._thread.filter(parent=None).aggregate(
-            visible=Count("status", filter=self._visible), answered=Count("answered_at")
-        )
-        placeholders = list(placeholder_roots(self._thread, self._visible))
+        statuses, own_held = Comment.objects.visibility(request)
+        if own_held:
+            tops, hidden, public, own = self._counted()
+        else:
+            # A reader who sees whole statuses (everyone but one with own held comments): the
+            # counts kept by the database (``ThreadCount``), a few rows whatever the thread.
+            tally = ThreadCount.of(article.pk)
+            tops = {
+                "visible": tally.comments(statuses, top_level=True),
+                "answered": tally.answered_questions(),
+            }
+            hidden = tally.top_level_other_than(statuses)
+            public = tally.comments([Comment.Status.APPROVED])
+            own = tally.comments(statuses) - public
+        # The placeholders among the top-level comments (rare, see ``placeholder_roots``):
+        # none to look for when every top-level comment is visible.
+        placeholders = list(placeholder_roots(self._thread, self._visible)) if hidden else []
         # The placeholders as one parameter: a thread can have thousands (``InIds``).
         self._shown_roots = Q(parent=None) & (
             self._visible | Q(InIds("pk", placeholders)) if placeholders else self._visible
@@ -167,12 +177,25 @@ class ThreadPaginator:
         # off it in order, not sorted out of the whole thread.
         self._answered_first = bool(tops["answered"])
         roots = tops["visible"] + len(placeholders)
+        self._public = public
+        self._own_held = own
+        self.num_pages = max(1, -(-roots // per_page)) if per_page else 1
+
+    def _counted(self) -> tuple[dict, int, int, int]:
+        """The counts for a reader who also sees some comments one by one (their own held
+        ones), read from the comments: two queries that each read one index of the thread.
+        (The top-level counts, how many top-level comments are hidden, the public comments,
+        the reader's own held ones.)"""
+        tops = self._thread.filter(parent=None).aggregate(
+            visible=Count("status", filter=self._visible),
+            answered=Count("answered_at"),
+            all=Count("status"),
+        )
         counts = self._thread.filter(self._visible).aggregate(
             public=Count("status", filter=Comment.objects.public_q()), visible=Count("status")
         )
-        self._public = counts["public"]
-        self._own_held = counts["visible"] - counts["public"]
-        self.num_pages = max(1, -(-roots // per_page)) if per_page else 1
+        hidden = tops["all"] - tops["visible"]
+        return tops, hidden, counts["public"], counts["visible"] - counts["public"]
 
     def page(self, number: int) -> ThreadPage:
         """Page ``number`` (from 1); raises ``EmptyPage`` outside 1..``num_pages``."""

@@ -71,13 +71,7 @@ class PageModeration:
             "actions": offered,
             "next": f"{self.here}{comment.anchor}",
             "held": held,
-            "held_reasons": [
-                str(reason.get("message") or reason.get("code") or "")
-                for reason in comment.hold_reasons
-                if isinstance(reason, dict)
-            ]
-            if held
-            else [],
+            "held_reasons": [text for text, _verdict in comment.hold_reason_list()] if held else [],
             "asks_reason": any(action.asks_reason for action in offered),
         }
 

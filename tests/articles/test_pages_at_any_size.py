@@ -40,16 +40,17 @@ def test_front_page_runs_as_many_queries_with_30_articles_as_with_3(client):
     assert queries(client, "/?page=2") == few
 
 
-def test_front_page_counts_comments_of_the_pages_articles_only(client):
+def test_front_page_reads_the_kept_counts_of_the_pages_articles_only(client):
     articles_with_comments(12)
 
     with CaptureQueriesContext(connection) as captured:
         client.get("/")
 
-    reading_comments = [q["sql"] for q in captured if "comments_comment" in q["sql"]]
-    assert len(reading_comments) == 1
-    # The page's ten articles by id, not a join and group over every comment.
-    assert re.search(r"articles_article.\.\Wid\W IN \(", reading_comments[0])
+    assert not [q["sql"] for q in captured if "comments_comment" in q["sql"]]
+    reading_counts = [q["sql"] for q in captured if "comments_threadcount" in q["sql"]]
+    assert len(reading_counts) == 1
+    # The page's ten articles by id, not every article's counts.
+    assert re.search(r"article_id\W IN \(", reading_counts[0])
 
 
 def test_front_page_counts_only_public_comments_of_each_article(client, settings):

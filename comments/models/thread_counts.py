@@ -9,7 +9,11 @@ reply, status, answered), so a page reads a handful of rows instead.
 Triggers keep the rows (``install``, run by migration 0024): every insert and delete, and
 every update that changes a comment's article, top-level-ness, status or answered mark, from
 any path (a post, a moderator's bulk action, an import's bulk insert, an erasure, a fix in
-SQL), in the same transaction as the change. No service has to remember them.
+SQL), in the same transaction as the change. No service has to remember them. On SQLite a
+trigger runs for each changed row; on PostgreSQL once a statement, over the rows it changed.
+``TRUNCATE`` runs no trigger: truncate ``comments_threadcount`` with the comments. A copy
+made with ``dumpdata`` loads without it (``-e comments.ThreadCount``): the triggers count the
+comments as they load.
 
 On SQLite, a migration that rebuilds ``comments_comment`` (Django's way of altering a column
 there) drops its triggers with the old table: such a migration must call ``install`` again
@@ -67,23 +71,58 @@ SQLITE_INSTALL = [
 SQLITE_DROP = [
     f"DROP TRIGGER IF EXISTS thread_count_{event}" for event in ("insert", "delete", "update")
 ]
-POSTGRESQL_INSTALL = [
-    "CREATE OR REPLACE FUNCTION thread_count() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    f"IF TG_OP <> 'INSERT' THEN {_TAKE} END IF; "
-    f"IF TG_OP <> 'DELETE' THEN {_ADD} END IF; "
-    "RETURN NULL; END $$",
-    f"DROP TRIGGER IF EXISTS thread_count_change ON {COMMENTS}",
-    f"CREATE TRIGGER thread_count_change AFTER INSERT OR DELETE ON {COMMENTS} "
-    "FOR EACH ROW EXECUTE FUNCTION thread_count()",
-    f"DROP TRIGGER IF EXISTS thread_count_update ON {COMMENTS}",
-    f"CREATE TRIGGER thread_count_update AFTER UPDATE OF {_COLUMNS} ON {COMMENTS} "
-    f"FOR EACH ROW WHEN ({_moved('IS DISTINCT FROM')}) "
-    "EXECUTE FUNCTION thread_count()",
-]
+# PostgreSQL: one trigger a statement, over the rows it changed (transition tables), so a
+# bulk insert of 1,000 comments updates each count row once, not 1,000 times: row by row, the
+# row versions left inside one transaction made a 100,000-comment insert 80% slower.
+_EVENTS = {
+    "insert": ("NEW TABLE AS new_rows", [("new_rows", 1)]),
+    "delete": ("OLD TABLE AS old_rows", [("old_rows", -1)]),
+    "update": ("OLD TABLE AS old_rows NEW TABLE AS new_rows", [("new_rows", 1), ("old_rows", -1)]),
+}
+
+
+def _statement_function(event: str) -> str:
+    """The function of ``event``'s trigger: the statement's rows summed by count row; a count
+    that grows is added (its row made if need be), one that shrinks is only lowered (its
+    article may be on its way out in the same transaction)."""
+    _tables, changes = _EVENTS[event]
+    rows = " UNION ALL ".join(
+        f"SELECT {_ROW.format(table)}, {sign} FROM {table}"  # noqa: S608
+        for table, sign in changes
+    )
+    changed = f"SELECT {KEY}, SUM(d) AS d FROM ({rows}) AS changed ({KEY}, d) GROUP BY {KEY}"  # noqa: S608
+    matches = " AND ".join(f"{COUNTS}.{column} = shrunk.{column}" for column in KEY.split(", "))
+    return (
+        f"CREATE OR REPLACE FUNCTION thread_count_{event}() RETURNS trigger "  # noqa: S608
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        f"INSERT INTO {COUNTS} ({KEY}, n) SELECT {KEY}, d FROM ({changed}) AS grown "
+        f"WHERE d > 0 ORDER BY {KEY} "
+        f"ON CONFLICT ({KEY}) DO UPDATE SET n = {COUNTS}.n + EXCLUDED.n; "
+        f"UPDATE {COUNTS} SET n = {COUNTS}.n + shrunk.d FROM ({changed}) AS shrunk "
+        f"WHERE shrunk.d < 0 AND {matches}; "
+        "RETURN NULL; END $$"
+    )
+
+
 POSTGRESQL_DROP = [
-    f"DROP TRIGGER IF EXISTS thread_count_change ON {COMMENTS}",
-    f"DROP TRIGGER IF EXISTS thread_count_update ON {COMMENTS}",
-    "DROP FUNCTION IF EXISTS thread_count()",
+    statement
+    for event in _EVENTS
+    for statement in (
+        f"DROP TRIGGER IF EXISTS thread_count_{event} ON {COMMENTS}",
+        f"DROP FUNCTION IF EXISTS thread_count_{event}()",
+    )
+]
+POSTGRESQL_INSTALL = [
+    *POSTGRESQL_DROP,
+    *(
+        statement
+        for event, (tables, _changes) in _EVENTS.items()
+        for statement in (
+            _statement_function(event),
+            f"CREATE TRIGGER thread_count_{event} AFTER {event.upper()} ON {COMMENTS} "
+            f"REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION thread_count_{event}()",
+        )
+    ),
 ]
 # Every comment counted again, for the migration that installs the triggers.
 RECOUNT = [
@@ -192,6 +231,10 @@ class Tally:
             for top, status, _answered, n in self.rows
             if status in wanted and top_level in (None, top)
         )
+
+    def public(self) -> int:
+        """Comments any reader sees (the heading's number)."""
+        return self.comments(_public_statuses())
 
     def answered_questions(self) -> int:
         """Top-level comments with an expert's answer, whatever their status."""

@@ -164,7 +164,7 @@ class ThreadPaginator:
                 "answered": tally.answered_questions(),
             }
             hidden = tally.top_level_other_than(statuses)
-            public = tally.comments([Comment.Status.APPROVED])
+            public = tally.public()
             own = tally.comments(statuses) - public
         # The placeholders among the top-level comments (rare, see ``placeholder_roots``):
         # none to look for when every top-level comment is visible.

@@ -193,6 +193,8 @@ class _Importer:
                 )
             )
             work = [(comments, a, dates[a]) for comments, a in placed]
+            # Many threads in several statements: their articles locked first, in order.
+            lifecycle.lock_threads(dates)
             lifecycle.thread_changed(write_comments(work, run=self.run))
 
     def _article(self, thread: SourceThread) -> int | None:

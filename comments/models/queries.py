@@ -62,6 +62,16 @@ class CommentQuerySet(models.QuerySet):
         own_ids = own_comment_ids(request) if request is not None else []
         return (Comment.Status.APPROVED,), list(own_ids)
 
+    def for_writing(self):
+        """These comments locked until the transaction ends (``SELECT ... FOR UPDATE``), in
+        the one order every writer takes them: by article, then by id.
+
+        Saving a comment locks its article's row on PostgreSQL (the thread counts' trigger,
+        ``thread_counts``), so two writers that each change comments of two articles must
+        take the articles in the same order, or each waits for the other (a deadlock).
+        """
+        return self.select_for_update().order_by("article_id", "pk")
+
     def visible_to(self, request):
         return self.filter(self.visible_q(request))
 

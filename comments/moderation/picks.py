@@ -19,7 +19,7 @@ Action = ModerationLog.Action
 
 def _locked(comments) -> list[Comment]:
     ids = [c.pk if isinstance(c, Comment) else int(c) for c in comments]
-    return list(Comment.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    return list(Comment.objects.filter(pk__in=ids).for_writing())
 
 
 def comments_pick(*, comments, moderator, note: str = "") -> int:

@@ -122,8 +122,7 @@ def comments_undo(*, log_ids, moderator, now=None) -> UndoResult:
         return result
     comment_ids = {row.comment_id for row in rows}
     comments = {
-        comment.pk: comment
-        for comment in Comment.objects.select_for_update().filter(pk__in=comment_ids).order_by("pk")
+        comment.pk: comment for comment in Comment.objects.filter(pk__in=comment_ids).for_writing()
     }
     latest = dict(
         _status_changes()

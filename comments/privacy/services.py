@@ -95,7 +95,7 @@ def commenter_anonymise(*, email: str, actor_description: str, moderator=None) -
     ``ModerationLog`` row (action "edit", no comment) whose note does not name the address.
     """
     email = require_email(email)
-    comments = list(Comment.objects.by_author(email).select_for_update().order_by("pk"))
+    comments = list(Comment.objects.by_author(email).for_writing())
     now = timezone.now()
     for comment in comments:
         comment.author_name = ANONYMOUS_NAME
@@ -155,15 +155,9 @@ def commenter_erase(*, email: str, actor_description: str, moderator=None) -> in
     comment) whose note does not name the address.
     """
     email = require_email(email)
-    doomed = {
-        comment.pk: comment
-        for comment in Comment.objects.by_author(email).select_for_update().order_by("pk")
-    }
+    doomed = {comment.pk: comment for comment in Comment.objects.by_author(email).for_writing()}
     orphans = list(
-        Comment.objects.select_for_update()
-        .filter(parent_id__in=doomed)
-        .exclude(pk__in=doomed)
-        .order_by("pk")
+        Comment.objects.filter(parent_id__in=doomed).exclude(pk__in=doomed).for_writing()
     )
     for orphan in orphans:
         parent_id = orphan.parent_id

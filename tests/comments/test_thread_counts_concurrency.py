@@ -1,0 +1,159 @@
+"""Writers of one thread at the same moment on PostgreSQL: nobody's act fails on the counts.
+
+Each comment write changes its thread's count rows (``thread_counts``), held until the
+transaction ends. Without a common order two writers deadlock and one of them gets an
+error: a moderator's bulk action, or a reader's post. These scenes were found by a review;
+each failed before the counts' trigger locked the article first and the writers of many
+comments took the articles in one order (``CommentQuerySet.for_writing``).
+"""
+
+import contextlib
+import os
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from comments import lifecycle
+from comments.models import Comment
+from comments.moderation import services
+from comments.posting import services as posting
+from tests.comments.test_thread_counts import counted, kept
+from tests.conftest import make_article, make_comment
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="row locks need PostgreSQL (SQLite serialises all writes anyway)",
+    ),
+]
+
+
+def run_together(*functions) -> list[Exception]:
+    """Run each function in its own thread (and connection) at once; their errors."""
+    barrier = threading.Barrier(len(functions))
+    errors = []
+
+    def run(function):
+        try:
+            barrier.wait()
+            function()
+        except Exception as error:  # the test reports every error
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def test_two_moderators_acting_on_comments_of_the_same_two_articles(monkeypatch, django_user_model):
+    """No comment in common, but one takes article 1 then 2 by id, the other 2 then 1."""
+    one, two = make_article(), make_article()
+    a1 = make_comment(one, status="pending")
+    b2 = make_comment(two, status="pending")
+    a2 = make_comment(two, status="pending")
+    b1 = make_comment(one, status="pending")
+    maya = django_user_model.objects.create_user("maya")
+    omar = django_user_model.objects.create_user("omar")
+    # Each waits after its first comment until the other has done its first too.
+    first_done = threading.Barrier(2, timeout=3)
+    original = lifecycle.status_changed
+    seen = threading.local()
+
+    def status_changed(comment, *, previous):
+        original(comment, previous=previous)
+        if not getattr(seen, "once", False):
+            seen.once = True
+            # Broken when the other is waiting for this one's lock: in order, as it should.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                first_done.wait()
+
+    monkeypatch.setattr(lifecycle, "status_changed", status_changed)
+
+    errors = run_together(
+        lambda: services.comments_approve(comments=[a1.pk, a2.pk], moderator=maya),
+        lambda: services.comments_remove(comments=[b2.pk, b1.pk], moderator=omar),
+    )
+
+    assert errors == []
+    assert {c.status for c in Comment.objects.filter(pk__in=[a1.pk, a2.pk])} == {"approved"}
+    assert {c.status for c in Comment.objects.filter(pk__in=[b1.pk, b2.pk])} == {"removed"}
+    assert kept() == counted()
+
+
+def test_an_approval_while_reports_hide_another_comment(settings, django_user_model):
+    """One statement each on one thread; repeated, as the timing decides."""
+    article = make_article()
+    maya = django_user_model.objects.create_user("maya")
+    settings.COMMENTS_REPORT_THRESHOLD = 1
+    for n in range(40):
+        held = make_comment(article, status="pending")
+        shown = make_comment(article, status="approved")
+        errors = run_together(
+            lambda held=held: services.comments_approve(comments=[held.pk], moderator=maya),
+            lambda shown=shown, n=n: posting.comment_report(
+                comment=shown,
+                reason="spam",
+                note="",
+                reporter=f"browser-{n}",
+                ip_address=f"10.{n % 250}.1.1",
+            ),
+        )
+        assert errors == [], f"round {n}"
+    assert kept() == counted()
+
+
+def test_a_readers_post_while_a_moderator_approves_in_the_same_thread(
+    monkeypatch, settings, django_user_model
+):
+    """The reader's reply arrives between the moderator's two approvals: it waits for the
+    moderator's act, then is published, and the moderator's act goes through."""
+    settings.COMMENTS_MODERATION = "post"
+    article = make_article(moderation="post")
+    top = make_comment(article, status="approved")
+    held_top = make_comment(article, status="pending")
+    held_reply = Comment(article=article, author_name="R", body="Held reply.", status="pending")
+    held_reply.place_under(top)
+    held_reply.save()
+    maya = django_user_model.objects.create_user("maya")
+    moderator_first = threading.Event()
+    original = lifecycle.status_changed
+    moderator = {}
+
+    def status_changed(comment, *, previous):
+        original(comment, previous=previous)
+        if threading.get_ident() == moderator.get("thread") and not moderator_first.is_set():
+            moderator_first.set()
+            time.sleep(1.0)  # the reader's post comes in now
+
+    monkeypatch.setattr(lifecycle, "status_changed", status_changed)
+    posted = []
+
+    def moderate():
+        moderator["thread"] = threading.get_ident()
+        services.comments_approve(comments=[held_top.pk, held_reply.pk], moderator=maya)
+
+    def post():
+        moderator_first.wait(10)
+        posted.append(
+            posting.comment_post(
+                article=article,
+                body="I agree with this.",
+                author_name="Reader",
+                author_email="reader.x@example.com",
+                parent_id=top.pk,
+            )
+        )
+
+    errors = run_together(moderate, post)
+
+    assert errors == []
+    assert [c.status for c in posted] == ["approved"]
+    assert kept() == counted()

@@ -141,7 +141,7 @@ POSTGRESQL_INSTALL = [
         )
     ),
 ]
-# Every comment counted again, for the migration that installs the triggers.
+# Every comment counted again: by ``install``, and by the scale benchmark after its load.
 RECOUNT = [
     f"DELETE FROM {COUNTS}",  # noqa: S608
     f"INSERT INTO {COUNTS} ({KEY}, n) SELECT {_ROW.format(COMMENTS)}, COUNT(*) "  # noqa: S608

@@ -4,6 +4,8 @@ import json
 
 from django.db.models import BooleanField, Expression, F
 
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+
 
 class InIds(Expression):
     """``field IN ids`` with the ids sent as one parameter, for a list of thousands.
@@ -14,9 +16,9 @@ class InIds(Expression):
     PostgreSQL ``field = ANY(%s::bigint[])`` with the array's text (5 ms there), on SQLite
     ``field IN (SELECT value FROM json_each(%s))``; elsewhere Django's own ``IN``.
 
-    ``field``: a column name or path, as for ``F()``; ``ids``: integers (anything else raises
-    ``ValueError`` or ``TypeError`` here, never in SQL). A boolean expression: pass it to
-    ``filter()`` or inside ``Q()``.
+    ``field``: a column name or path, as for ``F()``; ``ids``: integers that fit a 64-bit
+    column (anything else raises ``ValueError`` or ``TypeError`` here, never in SQL). A
+    boolean expression: pass it to ``filter()`` or inside ``Q()``.
     """
 
     conditional = True
@@ -26,6 +28,8 @@ class InIds(Expression):
         super().__init__()
         self.column = F(field)
         self.ids = [int(pk) for pk in ids]
+        if any(not BIGINT_MIN <= pk <= BIGINT_MAX for pk in self.ids):
+            raise ValueError("an id outside the database's 64-bit integers")
 
     def get_source_expressions(self):
         return [self.column]

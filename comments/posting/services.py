@@ -5,12 +5,13 @@ what needs the database, run the abuse checks, decide the status and record why,
 save, and queue what others should hear of once the transaction commits.
 """
 
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -93,10 +94,15 @@ def _proves(*, email: str, keys: Collection[CommenterKey], user) -> bool:
 
 
 def answerable_parent(*, article: Article, parent_id: int | None) -> Comment | None:
-    """The comment being replied to, or a ValidationError saying why it can't be."""
+    """The comment being replied to, or a ValidationError saying why it can't be.
+
+    Call inside the transaction that saves the reply: the comment is locked until it ends
+    (PostgreSQL), so a moderator's removal or move, or an erasure, happens wholly before the
+    reply is placed under it (and it is read as it is then) or wholly after.
+    """
     if parent_id is None:
         return None
-    parent = Comment.objects.answerable_on(article).filter(pk=parent_id).first()
+    parent = Comment.objects.answerable_on(article).filter(pk=parent_id).select_for_update().first()
     if parent is None:
         raise ValidationError(
             {
@@ -109,6 +115,7 @@ def answerable_parent(*, article: Article, parent_id: int | None) -> Comment | N
     return parent
 
 
+@transaction.atomic
 def comment_post(
     *,
     article: Article,
@@ -142,11 +149,6 @@ def comment_post(
     limited and checked like any other. A reply that would nest deeper than
     ``COMMENTS_MAX_DEPTH`` levels joins its parent's level. The email is stored normalised
     (``identity.normalize_email``).
-
-    Everything that only reads (the reply target, the limits, sanitizing, the checks, which
-    may ask Akismet over the network) happens before the write transaction opens, which
-    holds the save alone: on SQLite it holds the database's one write lock (``BEGIN
-    IMMEDIATE``), and every other post waits for it.
     """
     if not article.accepts_comments():
         raise ValidationError(_("Comments are closed on this article."))
@@ -154,6 +156,8 @@ def comment_post(
     answered = answerable_parent(article=article, parent_id=parent_id)
     proven = _proves(email=author_email, keys=commenter_keys, user=user)
     posted_here = {*own_comment_ids, *(key.comment_id for key in commenter_keys)} - {None}
+    if posted_here or proven:
+        _one_submission_at_a_time(article, author_email, body)
     earlier = _double_submission(
         article, author_email, body, posted_here=posted_here, proven=proven
     )
@@ -182,61 +186,21 @@ def comment_post(
         proven=proven,
         question=article.qa_mode and answered is None,
     )
-    with transaction.atomic():
-        # Two clicks at once: the second post waits for the first's save (on SQLite, for the
-        # write lock), then finds it here. A browser that can have posted nothing: no query.
-        earlier = _double_submission(
-            article, author_email, body, posted_here=posted_here, proven=proven
-        )
-        if earlier is not None:
-            earlier.commenter_key = None
-            return earlier
-        comment = _save(
-            article,
-            submission,
-            decision,
-            answered=answered,
-            user=user,
-            notify_replies=notify_replies,
-            follow_article=follow_article,
-        )
-    # A browser that has not proved a known address gets a stand-in key that proves nothing;
-    # one that posts as a new address earns its key once that comment is published.
-    comment.commenter_key = (
-        commenter_key(author_email)
-        if proven
-        else commenter_key(author_email, comment_id=comment.pk, earned=not known)
-    )
-    return comment
-
-
-def _save(
-    article: Article,
-    submission: Submission,
-    decision: Decision,
-    *,
-    answered: Comment | None,
-    user,
-    notify_replies: bool,
-    follow_article: bool,
-) -> Comment:
-    """Save a new comment as ``decision`` says and queue what follows it once the
-    transaction commits (call inside the write transaction)."""
     comment = Comment(
         article=article,
         parent=answered.reply_parent() if answered is not None else None,
         in_reply_to=answered,
-        author_name=submission.author_name,
-        author_email=submission.author_email,
-        author_url=submission.author_url,
+        author_name=author_name,
+        author_email=author_email,
+        author_url=author_url,
         status=decision.status,
         hold_reasons=decision.reasons,
-        ip_address=submission.ip_address,
+        ip_address=ip_address,
         user_agent=submission.user_agent,
         user=user if user is not None and user.is_authenticated and user.is_staff else None,
         notify_replies=notify_replies,
     )
-    comment.set_body(submission.body, body_html=submission.body_html)
+    comment.set_body(body, body_html=submission.body_html)
     comment.save()
     lifecycle.status_changed(comment, previous=None)
     # One confirmation mail: the follow's names the replies too (Subscriber.confirmation_topics).
@@ -249,7 +213,30 @@ def _save(
         # Queued for both, so a post does the same work whether or not the address is known;
         # the task mails only the known one's owner.
         transaction.on_commit(lambda: tasks.send_commenter_confirmation.enqueue(comment.pk))
+    # A browser that has not proved a known address gets a stand-in key that proves nothing;
+    # one that posts as a new address earns its key once that comment is published.
+    comment.commenter_key = (
+        commenter_key(author_email)
+        if proven
+        else commenter_key(author_email, comment_id=comment.pk, earned=not known)
+    )
     return comment
+
+
+def _one_submission_at_a_time(article, author_email: str, body: str) -> None:
+    """Two posts of the same text by one address to one article wait for each other until
+    the first's transaction ends, so a double click's second post finds the first comment
+    (``_double_submission``) instead of posting it again or meeting the rate limit.
+
+    SQLite's write lock (``BEGIN IMMEDIATE``) does this already; PostgreSQL takes an
+    advisory lock on the three, released with the transaction. One statement.
+    """
+    if connection.vendor != "postgresql":
+        return
+    same = f"{article.pk}\0{author_email}\0{text_fingerprint(body)}".encode()
+    key = int.from_bytes(hashlib.blake2b(same, digest_size=8).digest(), "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def _double_submission(

@@ -63,14 +63,19 @@ class CommentQuerySet(models.QuerySet):
         return (Comment.Status.APPROVED,), list(own_ids)
 
     def for_writing(self):
-        """These comments locked until the transaction ends (``SELECT ... FOR UPDATE``), in
-        the one order every writer takes them: by article, then by id.
+        """These comments locked until the transaction ends, in the one order every writer
+        takes them: by article, then by id. Every lock the site takes on comments is this one.
 
         Saving a comment locks its article's row on PostgreSQL (the thread counts' trigger,
         ``thread_counts``), so two writers that each change comments of two articles must
         take the articles in the same order, or each waits for the other (a deadlock).
+
+        The lock is ``FOR NO KEY UPDATE``: writers exclude each other, but a new reply's
+        check of its links to these comments (its parent, its conversation's top), which
+        PostgreSQL makes as the reply commits, holding its article, passes. ``FOR UPDATE``
+        would make that check wait for a writer that waits for the article: a deadlock.
         """
-        return self.select_for_update().order_by("article_id", "pk")
+        return self.select_for_update(no_key=True).order_by("article_id", "pk")
 
     def visible_to(self, request):
         return self.filter(self.visible_q(request))

@@ -80,7 +80,7 @@ def appeal_file(*, comment: Comment, text: str) -> Appeal:
     comment is not removed now, or this removal was appealed already.
     """
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment = Comment.objects.for_writing().get(pk=comment.pk)
         if comment.status != Status.REMOVED:
             raise AppealRefused(
                 _("This comment is not removed any more, so there is nothing to appeal.")
@@ -117,7 +117,12 @@ def appeal_decide(*, appeal: Appeal, moderator, uphold: bool, note: str = "") ->
     already or ``moderator`` removed the comment themselves.
     """
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().select_related("comment").get(pk=appeal.pk)
+        # The appeal and its comment, the comment as ``CommentQuerySet.for_writing`` locks it.
+        appeal = (
+            Appeal.objects.select_for_update(no_key=True)
+            .select_related("comment")
+            .get(pk=appeal.pk)
+        )
         if not appeal.is_open:
             raise AppealRefused(_("This appeal was decided already."))
         if not may_decide(appeal, moderator):

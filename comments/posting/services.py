@@ -102,7 +102,7 @@ def answerable_parent(*, article: Article, parent_id: int | None) -> Comment | N
     """
     if parent_id is None:
         return None
-    parent = Comment.objects.answerable_on(article).filter(pk=parent_id).select_for_update().first()
+    parent = Comment.objects.answerable_on(article).filter(pk=parent_id).for_writing().first()
     if parent is None:
         raise ValidationError(
             {
@@ -285,10 +285,10 @@ def commenter_confirm(*, token: str) -> Confirmation:
     held = (
         Comment.objects.by_author(email)
         .filter(status=Status.PENDING, pk=target.comment_id)
-        .select_for_update()
+        .for_writing()
     )
     confirmed = []
-    for comment in held.order_by("pk"):
+    for comment in held:
         codes = [reason.get("code") for reason in comment.hold_reasons if isinstance(reason, dict)]
         if codes != [KNOWN_EMAIL_NEW_BROWSER]:
             continue
@@ -332,7 +332,7 @@ def comment_report(
     ``ratelimit.RateLimited`` when its network sent too many reports (``ratelimit.REPORTS``);
     neither stores a report or hides anything.
     """
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment = Comment.objects.for_writing().get(pk=comment.pk)
     reporter_key = keyed_digest("report", reporter)
     if comment.reports.filter(reporter_key=reporter_key).exists():
         raise AlreadyReported

@@ -166,3 +166,46 @@ def test_a_reply_while_its_comment_is_moved_joins_the_comments_new_conversation(
     reply_row = Comment.objects.get(pk=replies[0].pk)
     assert target.root_id == first_top.pk
     assert (reply_row.root_id, reply_row.depth) == (first_top.pk, target.depth + 1)
+
+
+@pytest.mark.parametrize("other", ["reply", "removal"])
+def test_a_reply_deep_in_a_conversation_and_a_write_on_its_top_both_go_through(
+    monkeypatch, article, django_user_model, other
+):
+    """PostgreSQL checks a new reply's links to its comments (its parent, its conversation's
+    top) as it commits, after the reply has taken its article. Another writer that locked the
+    top first and waits for the article must not hold the top against that check: each would
+    wait for the other, and one of them failed with an error (a post's text lost). A run of
+    the posting benchmark met it."""
+    moderator = django_user_model.objects.create_user("maya")
+    top = make_comment(article)
+    middle = make_comment(article, parent=top)
+    saved = threading.Event()
+    original = lifecycle.status_changed
+
+    def changed(comment, **kwargs):
+        original(comment, **kwargs)
+        if comment.body == "Deep reply.":
+            saved.set()  # the reply holds its article now; the other writer starts
+            time.sleep(0.5)
+
+    monkeypatch.setattr(lifecycle, "status_changed", changed)
+    deep = []
+
+    def reply_deep():
+        deep.append(post(article, parent_id=middle.pk, body="Deep reply."))
+
+    def write_on_top():
+        saved.wait(5)
+        if other == "reply":
+            post(article, n=1, parent_id=top.pk, body="A reply to the top.")
+        else:
+            moderation.comments_remove(comments=[top.pk], moderator=moderator)
+
+    run_together(reply_deep, write_on_top)
+
+    assert Comment.objects.get(pk=deep[0].pk).root_id == top.pk
+    if other == "reply":
+        assert Comment.objects.filter(body="A reply to the top.", parent=top).exists()
+    else:
+        assert Comment.objects.get(pk=top.pk).status == Status.REMOVED

@@ -1,7 +1,7 @@
 """The read rules of comments: who sees what (public, held, placeholders), and the filters
 a thread, its counts and the moderation lists read comments through."""
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -63,19 +63,37 @@ class CommentQuerySet(models.QuerySet):
         return (Comment.Status.APPROVED,), list(own_ids)
 
     def for_writing(self):
-        """These comments locked until the transaction ends, in the one order every writer
-        takes them: by article, then by id. Every lock the site takes on comments is this one.
+        """These comments, to be locked until the transaction ends: their articles now (one
+        query, on PostgreSQL), the comments as they are read. Every writer of comments takes
+        its locks in this one order, articles before comments, each by id: every lock the
+        site takes on comments is this one.
 
-        Saving a comment locks its article's row on PostgreSQL (the thread counts' trigger,
-        ``thread_counts``), so two writers that each change comments of two articles must
-        take the articles in the same order, or each waits for the other (a deadlock).
+        A write of a comment's status locks its article's row (the thread counts' trigger,
+        ``thread_counts``), and a post takes it as it saves: a writer holding a comment
+        while it waits for the article, against one holding the article while it waits for
+        the comment, is a deadlock. So is one holding article 1 then waiting for 2 against one
+        holding 2 waiting for 1.
 
-        The lock is ``FOR NO KEY UPDATE``: writers exclude each other, but a new reply's
+        The locks are ``FOR NO KEY UPDATE``: writers exclude each other, but a new reply's
         check of its links to these comments (its parent, its conversation's top), which
-        PostgreSQL makes as the reply commits, holding its article, passes. ``FOR UPDATE``
-        would make that check wait for a writer that waits for the article: a deadlock.
+        PostgreSQL makes as the reply commits, passes. ``FOR UPDATE`` would make that check
+        wait for a writer that waits for the reply's article.
         """
+        self.lock_articles(self.order_by().values("article_id"))
         return self.select_for_update(no_key=True).order_by("article_id", "pk")
+
+    @staticmethod
+    def lock_articles(article_ids) -> None:
+        """Lock these articles' rows (ids, or a query of them) until the transaction ends, in
+        id order, ``FOR NO KEY UPDATE`` (``for_writing``). One query; nothing on SQLite, which
+        has one writer at a time."""
+        from articles.models import Article
+
+        if connection.vendor != "postgresql":
+            return
+
+        locked = Article.objects.filter(pk__in=article_ids).order_by("pk")
+        list(locked.select_for_update(no_key=True).values_list("pk", flat=True))
 
     def visible_to(self, request):
         return self.filter(self.visible_q(request))

@@ -117,12 +117,8 @@ def appeal_decide(*, appeal: Appeal, moderator, uphold: bool, note: str = "") ->
     already or ``moderator`` removed the comment themselves.
     """
     with transaction.atomic():
-        # The appeal and its comment, the comment as ``CommentQuerySet.for_writing`` locks it.
-        appeal = (
-            Appeal.objects.select_for_update(no_key=True)
-            .select_related("comment")
-            .get(pk=appeal.pk)
-        )
+        appeal = Appeal.objects.select_for_update(no_key=True).get(pk=appeal.pk)
+        appeal.comment = Comment.objects.filter(pk=appeal.comment_id).for_writing().get()
         if not appeal.is_open:
             raise AppealRefused(_("This appeal was decided already."))
         if not may_decide(appeal, moderator):

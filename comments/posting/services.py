@@ -5,13 +5,12 @@ what needs the database, run the abuse checks, decide the status and record why,
 save, and queue what others should hear of once the transaction commits.
 """
 
-import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -152,12 +151,15 @@ def comment_post(
     """
     if not article.accepts_comments():
         raise ValidationError(_("Comments are closed on this article."))
+    # The article first, as every writer of its comments takes it (``for_writing``): posts to
+    # one article wait for each other, so a double click's second post finds the first
+    # comment (``_double_submission``) instead of posting it again or meeting the rate limit.
+    # SQLite has one writer at a time (``BEGIN IMMEDIATE``) already.
+    Comment.objects.lock_articles([article.pk])
     author_email = normalize_email(author_email)
     answered = answerable_parent(article=article, parent_id=parent_id)
     proven = _proves(email=author_email, keys=commenter_keys, user=user)
     posted_here = {*own_comment_ids, *(key.comment_id for key in commenter_keys)} - {None}
-    if posted_here or proven:
-        _one_submission_at_a_time(article, author_email, body)
     earlier = _double_submission(
         article, author_email, body, posted_here=posted_here, proven=proven
     )
@@ -221,22 +223,6 @@ def comment_post(
         else commenter_key(author_email, comment_id=comment.pk, earned=not known)
     )
     return comment
-
-
-def _one_submission_at_a_time(article, author_email: str, body: str) -> None:
-    """Two posts of the same text by one address to one article wait for each other until
-    the first's transaction ends, so a double click's second post finds the first comment
-    (``_double_submission``) instead of posting it again or meeting the rate limit.
-
-    SQLite's write lock (``BEGIN IMMEDIATE``) does this already; PostgreSQL takes an
-    advisory lock on the three, released with the transaction. One statement.
-    """
-    if connection.vendor != "postgresql":
-        return
-    same = f"{article.pk}\0{author_email}\0{text_fingerprint(body)}".encode()
-    key = int.from_bytes(hashlib.blake2b(same, digest_size=8).digest(), "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def _double_submission(

@@ -132,3 +132,32 @@ def test_a_readers_post_while_a_moderator_approves_in_the_same_thread(
 
     assert [c.status for c in posted] == ["approved"]
     assert kept() == counted()
+
+
+def test_a_vote_does_not_wait_for_the_writer_holding_its_article():
+    """A vote changes no count: it takes no article, so it neither queues behind a moderator
+    or a post holding the thread nor joins a deadlock with one."""
+    from django.db import transaction
+
+    from comments.posting import votes
+
+    article = make_article()
+    comment = make_comment(article)
+    holding, voted = threading.Event(), threading.Event()
+    seen = []
+
+    def hold_the_article():
+        with transaction.atomic():
+            Comment.objects.lock_articles([article.pk])
+            holding.set()
+            seen.append(voted.wait(5))  # True only if the vote ended while this held it
+
+    def vote():
+        holding.wait(5)
+        votes.comment_vote_helpful(comment=comment, voter="reader-1", ip_address="192.0.2.1")
+        voted.set()
+
+    run_together(hold_the_article, vote)
+
+    assert seen == [True]
+    assert Comment.objects.get(pk=comment.pk).helpful_count == 1

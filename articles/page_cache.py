@@ -15,7 +15,7 @@ made: a number the thread does not have, an order the site does not offer (or an
 spelling) is a 404, so however many addresses readers invent, one article version has at
 most its number of pages times the three orders of keys each minute, plus one that holds
 that number. Nothing a request sends can fill the cache and push out what else it
-holds (rate-limit counts, the data-link hand-off).
+holds (other pages, the data-link hand-off).
 """
 
 import time

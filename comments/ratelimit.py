@@ -1,11 +1,11 @@
-"""The site's rate limits: a table of rules, counted in the shared cache, one error.
+"""The site's rate limits: a table of rules, counted in the database, one error.
 
-With ``REDIS_URL`` set the cache is Redis and ``add``/``incr`` are atomic across processes
-and machines. Production without it shares the database cache (every process sees one count;
-``incr`` there is a read and a write, so a burst at one instant can pass a limit by a few);
-only development (DEBUG) keeps a local-memory cache per process (``config/checks.py``). Each rule
-counts per IP address (an IPv6 address per /64 network, ``identity.rate_limit_identity``) or
-per normalised email; identities appear in cache keys only as keyed hashes.
+Each rule counts per IP address (an IPv6 address per /64 network,
+``identity.rate_limit_identity``), per report network or per normalised email, in the
+database (``models.rate_counts``): one statement a count, the same for every process and
+machine, atomic (a limit holds exactly under concurrent requests), and inside the writer's
+transaction when there is one, so a post that fails takes its counts back. Identities appear
+in the keys only as keyed hashes.
 """
 
 import time
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
-from django.core.cache import cache
 
 from .identity import keyed_digest, normalize_email, rate_limit_identity, report_network
+from .models.rate_counts import count_event
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ def check(rules: Iterable[Rule], *, ip_address: str | None = None, email: str = 
     A request that is let through has been counted under every rule, so no limit can be
     dodged by tripping another; a refused one is not counted under the rules after the one
     that refused it, so a flood of refused requests (new addresses from one IP) adds no
-    counters to the shared cache. A rule whose identity is missing (no email; no IP address,
+    rows of counts. A rule whose identity is missing (no email; no IP address,
     as for a moderator's reply) is not counted, except reports: a report without an address
     counts as one shared "unknown" network.
     """
@@ -102,29 +102,19 @@ def check(rules: Iterable[Rule], *, ip_address: str | None = None, email: str = 
             raise RateLimited(wait)
 
 
-def _key(scope: str, identity: str, suffix: str) -> str:
-    return f"ratelimit:{scope}:{keyed_digest('ratelimit', identity)[:32]}:{suffix}"
+def _key(scope: str, identity: str) -> str:
+    return f"{scope}:{keyed_digest('ratelimit', identity)[:32]}"
 
 
 def _count(rule: Rule, identity: str) -> int | None:
+    """Count one event; None if it is within the rule, else the seconds until it would be."""
     period, limit = rule.value("period"), rule.value("limit")
     if not identity or period <= 0 or limit <= 0:
         return None
     now = time.time()
-    if rule.gap:
-        key = _key(rule.scope, identity, "gap")
-        if cache.add(key, now, timeout=period):
-            return None
-        last = cache.get(key, now)
-        return max(1, int(period - (now - float(last))) + 1)
-    window = int(now // period)
-    key = _key(rule.scope, identity, str(window))
-    cache.add(key, 0, timeout=period + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.add(key, 1, timeout=period + 1)
-        count = 1
-    if count <= limit:
+    # A gap is measured from the last event let through; a window is a fixed slice of time.
+    ends_at = now + period if rule.gap else (now // period + 1) * period
+    counted, ends = count_event(_key(rule.scope, identity), now=now, ends_at=ends_at)
+    if counted <= limit:
         return None
-    return max(1, int((window + 1) * period - now) + 1)
+    return max(1, int(ends - now) + 1)

@@ -12,17 +12,18 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 # Cache backends that the app processes (and the task worker) would not share, with why that
-# matters here: the rate limits, the data-link hand-off and the shared pages live in the cache.
+# matters here: the data-link hand-off and the shared pages live in the cache (the rate-limit
+# counts live in the database, comments/models/rate_counts.py).
 NOT_SHARED = {
     "django.core.cache.backends.locmem.LocMemCache": (
-        "keeps one cache in each process, so every process counts rate limits on its own and "
-        "the task worker never sees a data-link request"
+        "keeps one cache in each process, so the task worker never sees a data-link request "
+        "and every process renders each shared page on its own"
     ),
     "django.core.cache.backends.dummy.DummyCache": (
-        "keeps nothing, so no rate limit ever counts past one"
+        "keeps nothing, so the task worker never sees a data-link request"
     ),
     "django.core.cache.backends.filebased.FileBasedCache": (
-        "is not shared between machines and does not count atomically"
+        "is not shared between machines, so a worker on another never sees a data-link request"
     ),
 }
 

@@ -144,8 +144,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds the rate-limit counts, the data-link hand-off to the task worker and the
-# shared article pages, so every app process (and the worker) must see the same one:
+# The cache holds the data-link hand-off to the task worker and the shared article pages (the
+# rate-limit counts are rows of the database), so every app process (and the worker) must see
+# the same one:
 # DJANGO_CACHE=redis (needs REDIS_URL), database (`manage.py createcachetable`; `make serve` runs
 # it) or locmem (per process: only for DEBUG; `check --deploy` fails on it, config/checks.py).
 # Default: redis with REDIS_URL, else locmem with DEBUG, else database.
@@ -168,10 +169,9 @@ elif CACHE_BACKEND_NAME == "database":
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "django_cache",
-            # Django's default (300) would cull live rate-limit counts on any busy site. Only
-            # real pages are cached (a few per article each minute), and a refused request
-            # adds no counters (comments/ratelimit.py); every write counts the table, so the
-            # room stays moderate. Redis is the better home for counts on a large site.
+            # Django's default (300) would cull live pages and data-link hand-offs on any busy
+            # site. Only real pages are cached (a few per article each minute); every write
+            # counts the table, so the room stays moderate.
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
@@ -418,7 +418,7 @@ COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
 COMMENTS_MIN_SUBMIT_SECONDS = env_int("COMMENTS_MIN_SUBMIT_SECONDS", 3)
 COMMENTS_FORM_MAX_AGE_HOURS = env_int("COMMENTS_FORM_MAX_AGE_HOURS", 48)
 COMMENTS_DUPLICATE_WINDOW_HOURS = env_int("COMMENTS_DUPLICATE_WINDOW_HOURS", 24)
-# Flood limits per IP address and per email, counted in the shared cache.
+# Flood limits per IP address and per email, counted in the database (comments/ratelimit.py).
 COMMENTS_RATE_GAP_SECONDS = env_int("COMMENTS_RATE_GAP_SECONDS", 15)
 COMMENTS_RATE_PER_HOUR = env_int("COMMENTS_RATE_PER_HOUR", 20)
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: use REMOTE_ADDR).

@@ -101,7 +101,8 @@ def _tasks_must_not_fail():
 @pytest.fixture(autouse=True)
 def _tests_post_fast(settings):
     """Tests post faster and more often than people do. The tests of those defences turn
-    them back on; every test starts with an empty cache (rate-limit counts live there)."""
+    them back on; every test starts with an empty cache (and, as every table, with no
+    rate-limit counts)."""
     settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
     settings.COMMENTS_RATE_GAP_SECONDS = 0
     settings.COMMENTS_RATE_PER_HOUR = 0

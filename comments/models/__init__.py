@@ -14,6 +14,7 @@ from .questions import (
     may_answer,
     waiting_questions,
 )
+from .rate_counts import RateCount
 from .readers import (
     forget_own_comments,
     is_moderator,
@@ -41,6 +42,7 @@ __all__ = [
     "KeywordRule",
     "ModerationLog",
     "ModeratorMail",
+    "RateCount",
     "RemovalReason",
     "Report",
     "StaffProfile",

@@ -78,7 +78,12 @@ class CommentQuerySet(models.QuerySet):
         check of its links to these comments (its parent, its conversation's top), which
         PostgreSQL makes as the reply commits, passes. ``FOR UPDATE`` would make that check
         wait for a writer that waits for the reply's article.
+
+        Filter first: the articles are those of the comments chosen so far. Raises TypeError
+        on comments not filtered at all (it would lock every article).
         """
+        if not self.query.has_filters():
+            raise TypeError("Choose the comments before for_writing(): it locks their articles.")
         self.lock_articles(self.order_by().values("article_id"))
         return self.select_for_update(no_key=True).order_by("article_id", "pk")
 
@@ -91,7 +96,6 @@ class CommentQuerySet(models.QuerySet):
 
         if connection.vendor != "postgresql":
             return
-
         locked = Article.objects.filter(pk__in=article_ids).order_by("pk")
         list(locked.select_for_update(no_key=True).values_list("pk", flat=True))
 

@@ -46,7 +46,7 @@ def question_answer(*, question: Comment, expert, body: str) -> Comment:
     """
     if not may_answer(expert):
         raise PermissionDenied
-    question = Comment.objects.for_writing().select_related("article").get(pk=question.pk)
+    question = Comment.objects.filter(pk=question.pk).for_writing().select_related("article").get()
     if not is_question(question):
         raise ValidationError(_("Only a question (a top-level comment in Q&A mode) is answered."))
     if question.status in (Status.SPAM, Status.REMOVED):

@@ -80,7 +80,7 @@ def appeal_file(*, comment: Comment, text: str) -> Appeal:
     comment is not removed now, or this removal was appealed already.
     """
     with transaction.atomic():
-        comment = Comment.objects.for_writing().get(pk=comment.pk)
+        comment = Comment.objects.filter(pk=comment.pk).for_writing().get()
         if comment.status != Status.REMOVED:
             raise AppealRefused(
                 _("This comment is not removed any more, so there is nothing to appeal.")

@@ -73,7 +73,7 @@ def from_mail(request):
         return _page(request, "invalid", status=400, reason=error.reason, kind=kind)
     with transaction.atomic():
         # Locked, so a decision made meanwhile (another moderator, another link) stands.
-        comment = Comment.objects.for_writing().get(pk=comment.pk)
+        comment = Comment.objects.filter(pk=comment.pk).for_writing().get()
         if comment.status != Status.PENDING:
             decided = True
         else:

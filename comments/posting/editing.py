@@ -134,7 +134,7 @@ def mark_own_edit_windows(comments, *, own_comment_ids: Collection[int], now=Non
 
 
 def _locked_changeable(comment, *, own_comment_ids, now) -> Comment:
-    comment = Comment.objects.for_writing().select_related("article").get(pk=comment.pk)
+    comment = Comment.objects.filter(pk=comment.pk).for_writing().select_related("article").get()
     if reason := refusal(comment, own_comment_ids=own_comment_ids, now=now):
         raise ChangeRefused(reason)
     return comment

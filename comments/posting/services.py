@@ -318,7 +318,7 @@ def comment_report(
     ``ratelimit.RateLimited`` when its network sent too many reports (``ratelimit.REPORTS``);
     neither stores a report or hides anything.
     """
-    comment = Comment.objects.for_writing().get(pk=comment.pk)
+    comment = Comment.objects.filter(pk=comment.pk).for_writing().get()
     reporter_key = keyed_digest("report", reporter)
     if comment.reports.filter(reporter_key=reporter_key).exists():
         raise AlreadyReported

@@ -161,3 +161,46 @@ def test_a_vote_does_not_wait_for_the_writer_holding_its_article():
 
     assert seen == [True]
     assert Comment.objects.get(pk=comment.pk).helpful_count == 1
+
+
+@pytest.mark.parametrize("act", ["report", "approve", "appeal"])
+def test_a_write_on_one_article_does_not_wait_for_a_writer_of_another(django_user_model, act):
+    """Each writer locks only the articles of the comments it writes: acting on one thread
+    never queues behind a long write on another."""
+    from django.db import transaction
+
+    from comments.moderation import appeals
+
+    busy, quiet = make_article(), make_article()
+    make_comment(busy)
+    comment = make_comment(quiet, status="removed" if act == "appeal" else "pending")
+    moderator = django_user_model.objects.create_user("maya")
+    holding, done = threading.Event(), threading.Event()
+    seen = []
+
+    def hold_the_other_article():
+        with transaction.atomic():
+            Comment.objects.lock_articles([busy.pk])
+            holding.set()
+            seen.append(done.wait(5))  # True only if the act ended while this held it
+
+    def write():
+        holding.wait(5)
+        if act == "report":
+            posting.comment_report(
+                comment=comment, reason="spam", note="", reporter="r", ip_address="192.0.2.1"
+            )
+        elif act == "approve":
+            services.comments_approve(comments=[comment.pk], moderator=moderator)
+        else:
+            appeals.appeal_file(comment=comment, text="It was on topic.")
+        done.set()
+
+    run_together(hold_the_other_article, write)
+
+    assert seen == [True]
+
+
+def test_locking_comments_for_writing_wants_them_chosen_first():
+    with pytest.raises(TypeError):
+        Comment.objects.for_writing()

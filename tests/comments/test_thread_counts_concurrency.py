@@ -13,11 +13,13 @@ import threading
 import time
 
 import pytest
+from django.db import transaction
 
 from comments import lifecycle
 from comments.models import Comment
-from comments.moderation import services
+from comments.moderation import appeals, services
 from comments.posting import services as posting
+from comments.posting import votes
 from tests.comments.test_concurrency import run_together
 from tests.comments.test_thread_counts import counted, kept
 from tests.conftest import make_article, make_comment
@@ -134,32 +136,39 @@ def test_a_readers_post_while_a_moderator_approves_in_the_same_thread(
     assert kept() == counted()
 
 
-def test_a_vote_does_not_wait_for_the_writer_holding_its_article():
-    """A vote changes no count: it takes no article, so it neither queues behind a moderator
-    or a post holding the thread nor joins a deadlock with one."""
-    from django.db import transaction
-
-    from comments.posting import votes
-
-    article = make_article()
-    comment = make_comment(article)
-    holding, voted = threading.Event(), threading.Event()
+def ends_while_held(article, act) -> bool:
+    """Whether ``act`` ends while another transaction holds ``article``'s lock (as a post or
+    a moderator does while they write its thread), rather than waiting for it to let go."""
+    holding, done = threading.Event(), threading.Event()
     seen = []
 
-    def hold_the_article():
+    def hold():
         with transaction.atomic():
             Comment.objects.lock_articles([article.pk])
             holding.set()
-            seen.append(voted.wait(5))  # True only if the vote ended while this held it
+            seen.append(done.wait(5))  # True only if the act ended while this held it
 
-    def vote():
+    def run_act():
         holding.wait(5)
-        votes.comment_vote_helpful(comment=comment, voter="reader-1", ip_address="192.0.2.1")
-        voted.set()
+        act()
+        done.set()
 
-    run_together(hold_the_article, vote)
+    run_together(hold, run_act)
+    return seen == [True]
 
-    assert seen == [True]
+
+def test_a_vote_does_not_wait_for_the_writer_holding_its_article():
+    """A vote changes no count: it takes no article, so it neither queues behind a moderator
+    or a post holding the thread nor joins a deadlock with one."""
+    article = make_article()
+    comment = make_comment(article)
+
+    assert ends_while_held(
+        article,
+        lambda: votes.comment_vote_helpful(
+            comment=comment, voter="reader-1", ip_address="192.0.2.1"
+        ),
+    )
     assert Comment.objects.get(pk=comment.pk).helpful_count == 1
 
 
@@ -167,38 +176,19 @@ def test_a_vote_does_not_wait_for_the_writer_holding_its_article():
 def test_a_write_on_one_article_does_not_wait_for_a_writer_of_another(django_user_model, act):
     """Each writer locks only the articles of the comments it writes: acting on one thread
     never queues behind a long write on another."""
-    from django.db import transaction
-
-    from comments.moderation import appeals
-
     busy, quiet = make_article(), make_article()
     make_comment(busy)
     comment = make_comment(quiet, status="removed" if act == "appeal" else "pending")
     moderator = django_user_model.objects.create_user("maya")
-    holding, done = threading.Event(), threading.Event()
-    seen = []
+    acts = {
+        "report": lambda: posting.comment_report(
+            comment=comment, reason="spam", note="", reporter="r", ip_address="192.0.2.1"
+        ),
+        "approve": lambda: services.comments_approve(comments=[comment.pk], moderator=moderator),
+        "appeal": lambda: appeals.appeal_file(comment=comment, text="It was on topic."),
+    }
 
-    def hold_the_other_article():
-        with transaction.atomic():
-            Comment.objects.lock_articles([busy.pk])
-            holding.set()
-            seen.append(done.wait(5))  # True only if the act ended while this held it
-
-    def write():
-        holding.wait(5)
-        if act == "report":
-            posting.comment_report(
-                comment=comment, reason="spam", note="", reporter="r", ip_address="192.0.2.1"
-            )
-        elif act == "approve":
-            services.comments_approve(comments=[comment.pk], moderator=moderator)
-        else:
-            appeals.appeal_file(comment=comment, text="It was on topic.")
-        done.set()
-
-    run_together(hold_the_other_article, write)
-
-    assert seen == [True]
+    assert ends_while_held(busy, acts[act])
 
 
 def test_locking_comments_for_writing_wants_them_chosen_first():

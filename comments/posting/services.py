@@ -151,13 +151,15 @@ def comment_post(
     """
     if not article.accepts_comments():
         raise ValidationError(_("Comments are closed on this article."))
-    # The article first, as every writer of its comments takes it (``for_writing``): posts to
-    # one article wait for each other, so a double click's second post finds the first
-    # comment (``_double_submission``) instead of posting it again or meeting the rate limit.
-    # SQLite has one writer at a time (``BEGIN IMMEDIATE``) already.
-    Comment.objects.lock_articles([article.pk])
-    author_email = normalize_email(author_email)
+    # The article first, as every writer of its comments takes it (``for_writing``, which
+    # locks a reply's with the comment it answers): posts to one article wait for each other,
+    # so a double click's second post finds the first comment (``_double_submission``)
+    # instead of posting it again or meeting the rate limit. SQLite has one writer at a time
+    # (``BEGIN IMMEDIATE``) already.
+    if parent_id is None:
+        Comment.objects.lock_articles([article.pk])
     answered = answerable_parent(article=article, parent_id=parent_id)
+    author_email = normalize_email(author_email)
     proven = _proves(email=author_email, keys=commenter_keys, user=user)
     posted_here = {*own_comment_ids, *(key.comment_id for key in commenter_keys)} - {None}
     earlier = _double_submission(

@@ -133,6 +133,9 @@ class CommentAdmin(PlainActionCheckboxMixin, ModeratorAccessMixin, admin.ModelAd
     )
     # No COUNT(*) over the whole table on every page ("n of N selected" shows the filtered n).
     show_full_result_count = False
+    # As many rows as a page of the moderation queue: rendering the rows is most of the
+    # page's time (100 rows of 9 columns took about 60% of 110 ms at a million comments).
+    list_per_page = 50
     ordering = ["-created_at", "-pk"]
     raw_id_fields = ["parent", "user"]
     list_select_related = ["article"]

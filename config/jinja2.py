@@ -1,4 +1,5 @@
-"""The Jinja2 environment for the site's hottest loop: the comments of a page of a thread.
+"""The Jinja2 environment for the site's hottest loops: the comments of a page of a thread,
+and the rows of the moderation queue.
 
 Django's own template language renders every page; a thread's comments
 (``jinja_templates/comments/``, included by ``{% thread_entries %}``) are rendered with
@@ -12,8 +13,8 @@ Django's templates write it:
   ``conditional_escape`` (``'`` as ``&#x27;``), numbers through ``localize``. Jinja2's own
   autoescaping (which writes ``&#39;``) is off.
 - The filters are Django's: ``date`` (in the current time zone, as Django's ``date`` filter
-  receives it), ``naturaltime``, ``pluralize``, and the site's ``avatar`` and
-  ``comment_url``.
+  receives it), ``naturaltime``, ``pluralize``, ``urlencode``, and the site's ``avatar``,
+  ``comment_url`` and ``inert_links``.
 
 ``environment(**options)`` is named by ``TEMPLATES`` (``OPTIONS["environment"]``).
 """
@@ -28,6 +29,7 @@ from jinja2 import Environment, Undefined
 
 from comments.templatetags.avatars import avatar
 from comments.templatetags.comment_urls import comment_url
+from comments.templatetags.moderation import inert_links
 
 
 def as_django_writes_it(value) -> str:
@@ -56,5 +58,7 @@ def environment(**options) -> Environment:
         pluralize=defaultfilters.pluralize,
         avatar=avatar,
         comment_url=comment_url,
+        inert_links=inert_links,
+        urlencode=defaultfilters.urlencode,
     )
     return env

@@ -86,14 +86,6 @@ def thread_changed(article_ids, *, slugs=None) -> None:
     Article.objects.thread_changed(article_ids, slugs=slugs)
 
 
-def lock_threads(article_ids) -> None:
-    """Lock these articles' rows until the transaction ends, in id order, as every writer
-    of comments takes them (``CommentQuerySet.for_writing``): for a transaction that writes
-    comments of several articles in more than one statement without locking the comments
-    first (an import's batches). One query on PostgreSQL; none on SQLite."""
-    Comment.objects.lock_articles(sorted({pk for pk in article_ids if pk}))
-
-
 def status_changed(comment: Comment, *, previous: str | None) -> None:
     """Refresh the thread if readers see a difference; queue what others should hear of.
 

@@ -193,8 +193,9 @@ class _Importer:
                 )
             )
             work = [(comments, a, dates[a]) for comments, a in placed]
-            # Many threads in several statements: their articles locked first, in order.
-            lifecycle.lock_threads(dates)
+            # Many threads in several statements: their articles locked first, in id order,
+            # as every writer of comments takes them (``CommentQuerySet.for_writing``).
+            Comment.objects.lock_articles(list(dates))
             lifecycle.thread_changed(write_comments(work, run=self.run))
 
     def _article(self, thread: SourceThread) -> int | None:

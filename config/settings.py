@@ -112,7 +112,7 @@ TEMPLATES = [
             ],
         },
     },
-    # Only the comments of a page of a thread ({% thread_entries %}, config/jinja2.py).
+    # The hottest loops only: a thread's comments and the queue's rows (config/jinja2.py).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "jinja_templates"],
@@ -275,8 +275,14 @@ if EMAIL_HOST:
 elif DEBUG or LOCAL_HTTP:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:
-    # Production without EMAIL_HOST: the local mail server, as Django has always defaulted.
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
+    # Production without EMAIL_HOST: the local mail server, as Django has always defaulted
+    # (Django 6.1's SMTP mailer has no default host: without one every send raises).
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "localhost", "port": 25, "timeout": env_int("EMAIL_TIMEOUT", 10)},
+        }
+    }
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)

@@ -100,6 +100,14 @@ def test_production_settings_as_the_readme_gives_them_pass_the_deployment_check(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_production_without_email_host_sends_through_the_local_mail_server():
+    code = "from django.core import mail; c = mail.get_connection(); print(repr((c.host, c.port)))"
+    result = manage("shell", "-c", code, env={**PRODUCTION, "EMAIL_HOST": None})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "('localhost', 25)"
+
+
 def test_the_deployment_check_warns_when_mail_would_come_from_webmaster_at_localhost():
     result = deploy_check(DEFAULT_FROM_EMAIL=None)
 

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.tasks import task
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -91,19 +90,20 @@ def _notify_moderator(email: str) -> tuple[bool, datetime | None]:
 
 
 def _held_between(since, until):
-    """Comments still pending that were posted, or put back on hold, in (since, until]."""
+    """Comments still pending that were posted, or put back on hold, in (since, until].
+
+    Their ids first, from two index ranges of that interval (the pending comments by date, the
+    log by date), then those comments by primary key: one filter with an OR of both probed
+    the log for every pending comment of the site (0.26 s at 80,000 pending, on every held
+    comment).
+    """
+    pending = Comment.objects.filter(status=Status.PENDING)
+    posted = pending.filter(created_at__gt=since, created_at__lte=until).values_list("pk")
     put_on_hold = ModerationLog.objects.filter(
-        comment=OuterRef("pk"),
-        to_status=Status.PENDING,
-        created_at__gt=since,
-        created_at__lte=until,
-    )
-    return (
-        Comment.objects.filter(status=Status.PENDING)
-        .filter(Q(created_at__gt=since, created_at__lte=until) | Exists(put_on_hold))
-        .select_related("article")
-        .order_by("created_at", "pk")
-    )
+        to_status=Status.PENDING, created_at__gt=since, created_at__lte=until
+    ).values_list("comment_id")
+    ids = {pk for (pk,) in posted} | {pk for (pk,) in put_on_hold if pk is not None}
+    return pending.filter(pk__in=ids).select_related("article").order_by("created_at", "pk")
 
 
 def _defer_digest(email: str, retry_at: datetime) -> None:

@@ -13,7 +13,8 @@ that CI uses is refused) with set-based SQL (``INSERT ... SELECT generate_series
 articles over two years, comments over two years (72% approved, 8% pending, 15% spam, 5%
 removed; 200,000 distinct normalised emails ``readerN@example.com``; 30% replies with their
 parent, ``in_reply_to`` and depth as the posting service sets them; one article with 5,000
-comments), 2,000 open reports and 300,000 moderation-log rows; then ANALYZE.
+comments), 2,000 open reports (``--reports-older-than DAYS``: on old comments only, a backlog)
+and 300,000 moderation-log rows; then ANALYZE.
 
 It then times each page in-process with Django's test client, production settings
 (``DJANGO_DEBUG=0``, the database cache): one untimed request after the cache is cleared, then
@@ -67,6 +68,13 @@ def parse_args():
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--reports", type=int, default=2_000)
+    parser.add_argument(
+        "--reports-older-than",
+        type=int,
+        default=0,
+        metavar="DAYS",
+        help="open reports only on comments older than this: a backlog moderators left behind",
+    )
     parser.add_argument("--log-rows", type=int, default=300_000)
     parser.add_argument("--emails", type=int, default=200_000)
     parser.add_argument("--big-thread", type=int, default=5_000)

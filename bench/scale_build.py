@@ -238,9 +238,19 @@ def _build(cursor, args, superuser_id: int) -> dict[str, float]:
                '', md5('reporter' || id), md5('network' || id),
                created_at + interval '1 hour', NULL, NULL, id
         FROM (SELECT id, created_at FROM comments_comment WHERE status = 'approved'
+                AND created_at < now() - make_interval(days => %(older)s)
               ORDER BY random() LIMIT %(k)s) c
         """,
-        {"k": args.reports},
+        {"k": args.reports, "older": args.reports_older_than},
+    )
+    step(
+        "reported_at",
+        """
+        UPDATE comments_comment c SET reported_at = r.oldest
+        FROM (SELECT comment_id, min(created_at) AS oldest FROM comments_report
+              WHERE resolved_at IS NULL GROUP BY comment_id) r
+        WHERE c.id = r.comment_id
+        """,
     )
     step(
         "moderation log",

@@ -46,6 +46,11 @@ def sizes(cursor) -> dict[str, int]:
             "SELECT max(n) FROM (SELECT count(*) n FROM comments_comment GROUP BY article_id) x",
         ),
         ("open reports", "SELECT count(*) FROM comments_report WHERE resolved_at IS NULL"),
+        (
+            "newest comment with an open report (days old)",
+            "SELECT coalesce(min(extract(day FROM now() - c.created_at))::int, 0)"
+            " FROM comments_comment c WHERE c.reported_at IS NOT NULL",
+        ),
         ("moderation log rows", "SELECT count(*) FROM comments_moderationlog"),
     ]:
         cursor.execute(sql)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments import site_settings
-from comments.models import Comment
+from comments.models import Comment, Report
 from comments.posting.forms import issue_timestamp
 
 _sequence = itertools.count(1)
@@ -45,6 +45,17 @@ def make_comment(article: Article, **fields) -> Comment:
     }
     defaults.update(fields)
     return Comment.objects.create(article=article, **defaults)
+
+
+def make_report(comment: Comment, **fields) -> Report:
+    """A reader's report written as a row, with the comment's ``reported_at`` kept as the
+    services keep it (``CommentQuerySet.refresh_reported_at``)."""
+    n = next(_sequence)
+    defaults = {"reason": Report.Reason.SPAM, "reporter_key": f"reporter-{n}"}
+    defaults.update(fields)
+    report = Report.objects.create(comment=comment, **defaults)
+    Comment.objects.filter(pk=comment.pk).refresh_reported_at()
+    return report
 
 
 def migrate_to(targets) -> Apps:

@@ -14,7 +14,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -22,7 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..models import Comment, Report
+from ..models import Comment
 from ..moderation import actions as registry
 from ..moderation import search, services, undo
 from .base import (
@@ -46,11 +45,10 @@ class OpenReportsFilter(admin.SimpleListFilter):
         return [("yes", _("Has open reports")), ("no", _("No open reports"))]
 
     def queryset(self, request, queryset):
-        open_reports = Exists(Report.objects.open().filter(comment=OuterRef("pk")))
         if self.value() == "yes":
-            return queryset.filter(open_reports)
+            return queryset.with_open_reports()
         if self.value() == "no":
-            return queryset.filter(~open_reports)
+            return queryset.without_open_reports()
         return queryset
 
 

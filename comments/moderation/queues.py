@@ -72,13 +72,15 @@ def _filtered(filters: QueueFilters):
 
 
 def queue(filters: QueueFilters):
-    """The comments of the chosen tab, newest or oldest first."""
+    """The comments of the chosen tab, newest or oldest first: by when they were posted, and
+    in the reported tab by when they were first reported (``Comment.reported_at``), so a
+    report on a months-old comment comes to the top as a new one would."""
     comments = _filtered(filters)
     if filters.status == "reported":
-        comments = comments.with_open_reports()
+        comments, key = comments.with_open_reports(), "reported_at"
     else:
-        comments = comments.filter(status=filters.status)
-    order = "created_at" if filters.order == "oldest" else "-created_at"
+        comments, key = comments.filter(status=filters.status), "created_at"
+    order = key if filters.order == "oldest" else f"-{key}"
     return comments.select_related("article", "parent").order_by(order, "pk")
 
 

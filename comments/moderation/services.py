@@ -54,10 +54,13 @@ def _set_status(
 
 
 def _resolve_reports(comment: Comment, moderator) -> int:
-    return comment.reports.open().update(
+    resolved = comment.reports.open().update(
         resolved_at=timezone.now(),
         resolved_by=moderator if getattr(moderator, "is_authenticated", False) else None,
     )
+    if resolved:
+        Comment.objects.filter(pk=comment.pk).refresh_reported_at()
+    return resolved
 
 
 def comments_dismiss_reports(*, comments, moderator, note: str = "") -> int:

@@ -121,6 +121,8 @@ def _comment_data(comment: Comment) -> dict:
         "answered_at": iso(comment.answered_at),  # a question an expert answered
         "helpful_count": comment.helpful_count,  # readers' "Helpful" votes (who: not kept)
         "picked_at": iso(comment.picked_at),  # made an editors' pick
+        # Since when readers' reports on it wait for a moderator (who reported: not kept).
+        "reported_at": iso(comment.reported_at),
         # Imported comments: where they came from, and whether they vouch for the address.
         "source_system": comment.source_system,
         "source_id": comment.source_id,

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.admin import dashboard as stats
-from comments.models import Ban, Comment, ModerationLog, Report
+from comments.models import Ban, Comment, ModerationLog
 from comments.moderation import services
 from tests.comments.admin.conftest import change_form_data
-from tests.conftest import make_article, make_comment
+from tests.conftest import make_article, make_comment, make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -98,11 +98,9 @@ def test_dashboard_says_so_when_nothing_is_pending(admin_client):
 
 def test_dashboard_counts_the_reports_nobody_resolved(admin_client, article):
     comment = make_comment(article)
-    Report.objects.create(comment=comment, reason="spam", reporter_key="a")
-    Report.objects.create(comment=comment, reason="abuse", reporter_key="b")
-    Report.objects.create(
-        comment=comment, reason="spam", reporter_key="c", resolved_at=timezone.now()
-    )
+    make_report(comment, reason="spam", reporter_key="a")
+    make_report(comment, reason="abuse", reporter_key="b")
+    make_report(comment, reason="spam", reporter_key="c", resolved_at=timezone.now())
 
     html = admin_client.get(INDEX).content.decode()
 
@@ -447,12 +445,10 @@ def test_a_comments_page_links_to_its_authors_other_comments(admin_client, artic
 
 def test_comment_list_can_be_filtered_by_open_reports(admin_client, article):
     reported = make_comment(article)
-    Report.objects.create(comment=reported, reason="spam", reporter_key="a")
-    Report.objects.create(comment=reported, reason="abuse", reporter_key="b")
+    make_report(reported, reason="spam", reporter_key="a")
+    make_report(reported, reason="abuse", reporter_key="b")
     dealt_with = make_comment(article)
-    Report.objects.create(
-        comment=dealt_with, reason="spam", reporter_key="a", resolved_at=timezone.now()
-    )
+    make_report(dealt_with, reason="spam", reporter_key="a", resolved_at=timezone.now())
     make_comment(article)
 
     with_reports = admin_client.get(COMMENTS, {"open_reports": "yes"}).context["cl"]
@@ -523,7 +519,7 @@ def test_moderators_may_read_the_log_and_reports(moderator_client):
 
 
 def test_reports_are_resolved_with_an_action(moderator_client, moderator, article):
-    report = Report.objects.create(comment=make_comment(article), reason="spam", reporter_key="a")
+    report = make_report(make_comment(article), reason="spam", reporter_key="a")
 
     run_action(moderator_client, "resolve", [report], url="/admin/comments/report/")
 

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from comments.models import Comment, Report
+from comments.models import Comment
 from comments.posting.checks import hold_reason
-from tests.conftest import make_comment
+from tests.conftest import make_comment, make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_what_people_typed_reads_as_typed_in_the_queue(
         status=Comment.Status.PENDING,
         hold_reasons=[hold_reason("moderation_keyword", reason)],
     )
-    Report.objects.create(comment=comment, reason="spam", note=note, reporter_key="k")
+    make_report(comment, reason="spam", note=note, reporter_key="k")
     parent.refresh_from_db()  # names are stored as the site shows them (spaces collapsed)
     comment.refresh_from_db()
     name, parent_name = comment.author_name, parent.author_name

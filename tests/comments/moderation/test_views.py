@@ -9,7 +9,7 @@ from django.test import Client
 from comments.models import Ban, Comment, ModerationLog
 from comments.posting import services as posting
 from comments.posting.forms import issue_timestamp
-from tests.conftest import make_article, make_comment
+from tests.conftest import make_article, make_comment, make_report
 
 pytestmark = pytest.mark.django_db
 Status = Comment.Status
@@ -115,7 +115,7 @@ def test_queue_shows_the_authors_history(mod_client, article, held):
 def test_queue_tabs_count_each_status_and_reports(mod_client, article, held):
     make_comment(article, status=Status.SPAM)
     reported = make_comment(article)
-    reported.reports.create(reason="abuse", reporter_key="k")
+    make_report(reported, reason="abuse")
 
     html = mod_client.get("/moderation/?status=reported").content.decode()
 

@@ -19,6 +19,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from comments.models import Comment, remember_own_comment
+from comments.posting import positions
 from comments.posting.positions import page_of
 from comments.posting.sorting import SORTS
 from comments.posting.threads import ThreadPaginator
@@ -89,14 +90,25 @@ def pages_shown(article, request, *, per_page, sort) -> dict[int, int]:
     return shown
 
 
-def test_page_of_is_the_page_the_thread_shows_it_on(article):
+def test_page_of_is_the_page_the_thread_shows_it_on(article, monkeypatch, django_user_model):
+    moderator = django_user_model.objects.create_user("mod", is_superuser=True)
+
     @hypothesis_settings(
-        max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+        max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow]
     )
-    @given(nodes=st.lists(node, min_size=1, max_size=16), per_page=st.integers(0, 3))
-    def check(nodes, per_page):
+    @given(
+        nodes=st.lists(node, min_size=1, max_size=16),
+        per_page=st.integers(0, 3),
+        # Counted from the end of the thread, or from its start past this many after it.
+        after_cap=st.sampled_from([0, 1, 3, positions.AFTER_CAP]),
+        as_moderator=st.booleans(),
+    )
+    def check(nodes, per_page, after_cap, as_moderator):
+        monkeypatch.setattr(positions, "AFTER_CAP", after_cap)
         Comment.objects.filter(article=article).delete()
         made, request = build(article, nodes)
+        if as_moderator:
+            request.user = moderator
         for sort in SORTS:
             shown = pages_shown(article, request, per_page=per_page, sort=sort)
             for comment in made:

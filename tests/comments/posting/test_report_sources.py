@@ -283,5 +283,5 @@ def test_the_queue_counts_the_networks_reports_come_from(settings, article, mode
 
     html = desk.get("/moderation/?status=reported").content.decode()
 
-    assert "Reported from 2 networks (4 reports)" in html
+    assert "Reported from 2 networks (4 reports, the first " in html
     assert "Reported by 4 readers" not in html

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from . import mail, ratelimit, signed_links
 from .identity import KNOWN_EMAIL_NEW_BROWSER, normalize_email
 from .models import Comment, ModerationLog, ModeratorMail, Subscriber
+from .models.expressions import InIds
 from .plain_text import plain_text, text_excerpt
 
 logger = logging.getLogger(__name__)
@@ -103,7 +104,9 @@ def _held_between(since, until):
         to_status=Status.PENDING, created_at__gt=since, created_at__lte=until
     ).values_list("comment_id")
     ids = {pk for (pk,) in posted} | {pk for (pk,) in put_on_hold if pk is not None}
-    return pending.filter(pk__in=ids).select_related("article").order_by("created_at", "pk")
+    # One parameter however many (``InIds``): a long mail outage can hold tens of thousands.
+    held = pending.filter(InIds("pk", sorted(ids)))
+    return held.select_related("article").order_by("created_at", "pk")
 
 
 def _defer_digest(email: str, retry_at: datetime) -> None:

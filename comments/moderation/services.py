@@ -58,7 +58,7 @@ def _resolve_reports(comment: Comment, moderator) -> int:
         resolved_at=timezone.now(),
         resolved_by=moderator if getattr(moderator, "is_authenticated", False) else None,
     )
-    if resolved:
+    if resolved or comment.reported_at is not None:  # a kept time that has gone wrong heals
         Comment.objects.filter(pk=comment.pk).refresh_reported_at()
     return resolved
 

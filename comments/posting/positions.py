@@ -8,17 +8,21 @@ placeholder like any other conversation): the visible ones, and those the reader
 a placeholder (hidden, with a visible reply below, ``threads.placeholder_roots``).
 
 The visible ones before a conversation near the end of the order (a new post, in the default
-posted order) are the thread's visible top-level comments, which the database keeps counted
-(``ThreadCount``), less the few after it: counting those after it stops at ``AFTER_CAP``, and
-past it the ones before are counted instead. Counting the 140,000 before the newest comment of
-a 200,000-comment thread read the whole top-level index on every post.
+posted order) of a thread with more than ``COUNT_LIMIT`` are the thread's visible top-level
+comments, which the database keeps counted (``ThreadCount``), less the few after it; the kept
+counts are read again after, so that a change committed in between (another reader's post)
+sends it back to counting those before. Counting the 140,000 before the newest comment of a
+200,000-comment thread read the whole top-level index on every post.
 
-Queries: four to six, whatever the thread: the top of the comment's conversation
+Queries: four to seven, whatever the thread: the top of the comment's conversation
 (``Comment.root``, or the comment itself) read together with whether the reader may see it
-and the comment; the visible conversations after it (at most ``AFTER_CAP`` + 1), then the kept
-counts and the reader's own held top-level comments, or the visible ones before it; and the
-placeholders before it (none to count when no top-level comment is hidden).
+and the comment; the kept counts; the reader's own held top-level comments (when their browser
+has posted some); in a large thread, the visible conversations after it (at most
+``COUNT_LIMIT`` + 1) and the kept counts again; the visible ones before it (unless those after
+told); and the placeholders before it (none to count when no top-level comment is hidden).
 """
+
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -26,10 +30,13 @@ from ..models import Comment, ThreadCount
 from .sorting import roots_before_q
 from .threads import placeholder_roots
 
-# How many visible conversations after a comment's are counted before giving up on counting
-# from the end (``page_of``): a few index entries when it is near the end, at most this many
-# wasted when it is not.
-AFTER_CAP = 1000
+if TYPE_CHECKING:
+    from ..models.thread_counts import Tally
+
+# Up to this many conversations before or after a comment are counted from the comments
+# themselves (``page_of``): a short range of the top-level index. Past it, the ones before a
+# comment near the end of the thread are the kept total less those after it.
+COUNT_LIMIT = 1000
 
 
 def page_of(comment: Comment, request, *, per_page: int, sort: str) -> int | None:
@@ -64,23 +71,26 @@ def page_of(comment: Comment, request, *, per_page: int, sort: str) -> int | Non
     # then tests both conditions.
     later = Q(parent=None) & ~earlier & ~Q(pk=top["pk"])
     earlier = Q(parent=None) & earlier
-    after = thread.filter(visible).filter(later)[: AFTER_CAP + 1].count()
-    if after > AFTER_CAP:
+    tally = ThreadCount.of(comment.article_id)
+    shown, hidden = _visible_top_level(thread, tally, request)
+    before = None
+    if shown > COUNT_LIMIT:
+        after = thread.filter(visible).filter(later)[: COUNT_LIMIT + 1].count()
+        # The total and those after it must describe one moment: a post, a removal or an
+        # approval committed between the two reads changes the kept counts (read again).
+        if after <= COUNT_LIMIT and ThreadCount.of(comment.article_id) == tally:
+            before = shown - after - top["top_seen"]
+    if before is None:
         before = thread.filter(visible).filter(earlier).count()
-        hidden = True  # not known without the kept counts: look for placeholders
-    else:
-        shown, hidden = _visible_top_level(thread, comment.article_id, request)
-        before = shown - after - top["top_seen"]
     placeholders = placeholder_roots(thread, visible, earlier).count() if hidden else 0
     return (before + placeholders) // per_page + 1
 
 
-def _visible_top_level(thread, article_id: int, request) -> tuple[int, bool]:
+def _visible_top_level(thread, tally: "Tally", request) -> tuple[int, bool]:
     """(How many top-level comments of ``thread`` the reader sees, whether any is hidden from
-    them): the kept counts (``ThreadCount``), plus the reader's own held ones (one query more
-    when their browser has posted some)."""
+    them): from the kept counts (``tally``), plus the reader's own held ones (one query when
+    their browser has posted some)."""
     statuses, own_held = Comment.objects.visibility(request)
-    tally = ThreadCount.of(article_id)
     shown = tally.comments(statuses, top_level=True)
     if own_held and Comment.Status.PENDING not in statuses:
         own = thread.filter(pk__in=own_held, parent=None)  # by primary key: a few rows

@@ -337,8 +337,7 @@ def comment_report(
             )
     except IntegrityError:
         raise AlreadyReported from None
-    if comment.reported_at is None:
-        Comment.objects.filter(pk=comment.pk).refresh_reported_at()
+    Comment.objects.filter(pk=comment.pk).refresh_reported_at()
     threshold = site_settings.report_threshold()
     if comment.status != Status.APPROVED or comment.by_moderator or not threshold:
         return report

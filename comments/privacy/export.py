@@ -121,8 +121,9 @@ def _comment_data(comment: Comment) -> dict:
         "answered_at": iso(comment.answered_at),  # a question an expert answered
         "helpful_count": comment.helpful_count,  # readers' "Helpful" votes (who: not kept)
         "picked_at": iso(comment.picked_at),  # made an editors' pick
-        # Since when readers' reports on it wait for a moderator (who reported: not kept).
-        "reported_at": iso(comment.reported_at),
+        # The day readers' reports on it began to wait for a moderator: the day only, so the
+        # time does not point at a reader (who reported is not kept).
+        "reported_at": comment.reported_at.date().isoformat() if comment.reported_at else None,
         # Imported comments: where they came from, and whether they vouch for the address.
         "source_system": comment.source_system,
         "source_id": comment.source_id,

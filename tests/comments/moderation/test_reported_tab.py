@@ -147,3 +147,21 @@ def test_the_migration_finds_the_reports_open_before_it():
     assert Comment.objects.get(pk=waiting.pk).reported_at == earlier
     assert Comment.objects.get(pk=dealt_with.pk).reported_at is None
     assert list(Comment.objects.with_open_reports().values_list("pk", flat=True)) == [waiting.pk]
+
+
+def test_a_kept_report_time_gone_wrong_is_put_right_by_the_next_report_or_decision(
+    client, moderator, article
+):
+    # As a process still running code from before reported_at could leave it.
+    forgotten, stuck = make_comment(article), make_comment(article)
+    Report.objects.create(comment=forgotten, reason="spam", reporter_key="old-code")
+    Comment.objects.filter(pk=stuck.pk).update(reported_at=timezone.now())
+    client.force_login(moderator)
+    assert queue_ids(client) == [stuck.pk]
+
+    report(forgotten, "a")
+    moderation.comments_remove(comments=[stuck], moderator=moderator)
+
+    assert queue_ids(client) == [forgotten.pk]
+    forgotten.refresh_from_db()
+    assert forgotten.reported_at == Report.objects.get(reporter_key="old-code").created_at

@@ -4,12 +4,13 @@ comments, placeholders above visible replies, the reader's own held comments, vo
 questions and comments posted in the same second. And finding it costs the same few queries
 in a thread of any size."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -18,12 +19,12 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from comments.models import Comment, remember_own_comment
+from comments.models import Comment, ThreadCount, remember_own_comment
 from comments.posting import positions
 from comments.posting.positions import page_of
 from comments.posting.sorting import SORTS
 from comments.posting.threads import ThreadPaginator
-from tests.conftest import make_comment
+from tests.conftest import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -99,12 +100,12 @@ def test_page_of_is_the_page_the_thread_shows_it_on(article, monkeypatch, django
     @given(
         nodes=st.lists(node, min_size=1, max_size=16),
         per_page=st.integers(0, 3),
-        # Counted from the end of the thread, or from its start past this many after it.
-        after_cap=st.sampled_from([0, 1, 3, positions.AFTER_CAP]),
+        # Counted from the end of the thread past this many, else from its start.
+        count_limit=st.sampled_from([0, 1, 3, positions.COUNT_LIMIT]),
         as_moderator=st.booleans(),
     )
-    def check(nodes, per_page, after_cap, as_moderator):
-        monkeypatch.setattr(positions, "AFTER_CAP", after_cap)
+    def check(nodes, per_page, count_limit, as_moderator):
+        monkeypatch.setattr(positions, "COUNT_LIMIT", count_limit)
         Comment.objects.filter(article=article).delete()
         made, request = build(article, nodes)
         if as_moderator:
@@ -176,3 +177,39 @@ def test_finding_a_comment_costs_the_same_queries_in_a_small_and_a_large_thread(
     large = queries_to_find(article, grow(60))
 
     assert small == large <= 6
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="another connection commits while it counts"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_post_committed_while_it_counts_does_not_move_the_comment_to_another_page(
+    monkeypatch,
+):
+    article = make_article()
+    make_comment(article, created_at=T0)
+    mine = make_comment(article, created_at=T0 + timedelta(minutes=1))  # 2nd of 2: page 2
+    request = reader([])
+    monkeypatch.setattr(positions, "COUNT_LIMIT", 1)  # counted from the end
+    tally_of = ThreadCount.of
+
+    def another_reader_posts_after_the_first_read(article_id):
+        tally = tally_of(article_id)
+        if not posted.is_set():
+            posted.set()
+            other = threading.Thread(target=post_and_close)
+            other.start()
+            other.join()
+        return tally
+
+    def post_and_close():  # on its own connection, committed at once
+        make_comment(article, created_at=T0 + timedelta(minutes=2))
+        connections.close_all()
+
+    posted = threading.Event()
+    monkeypatch.setattr(ThreadCount, "of", staticmethod(another_reader_posts_after_the_first_read))
+    found = page_of(mine, request, per_page=1, sort="oldest")
+    monkeypatch.setattr(ThreadCount, "of", staticmethod(tally_of))
+
+    assert posted.is_set()
+    assert found == pages_shown(article, request, per_page=1, sort="oldest")[mine.pk] == 2

@@ -13,15 +13,26 @@ from django.template import engines
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from ..models import Comment, Report
 from .moderation import reason_options
 
 register = template.Library()
 
 
 def _render(name: str, values: dict) -> str:
-    html = engines["jinja2"].get_template(name).render(values)
+    html = engines["jinja2"].get_template(name).render({**values, "labels": _labels()})
     # Every value in it was escaped as Django's templates escape it (config/jinja2.py).
     return mark_safe(html)  # noqa: S308
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    """The names of the statuses and report reasons in the current language, made once a
+    page: ``get_status_display()`` builds its field's choices again on every call, about a
+    tenth of the reported tab's time."""
+    return {
+        "status": {value: str(label) for value, label in Comment.Status.choices},
+        "reason": {value: str(label) for value, label in Report.Reason.choices},
+    }
 
 
 @register.simple_tag(takes_context=True)

@@ -7,19 +7,20 @@ comments shown before the comment's conversation in ``sort``'s order
 placeholder like any other conversation): the visible ones, and those the reader sees only as
 a placeholder (hidden, with a visible reply below, ``threads.placeholder_roots``).
 
-The visible ones before a conversation near the end of the order (a new post, in the default
-posted order) of a thread with more than ``COUNT_LIMIT`` are the thread's visible top-level
-comments, which the database keeps counted (``ThreadCount``), less the few after it; the kept
-counts are read again after, so that a change committed in between (another reader's post)
-sends it back to counting those before. Counting the 140,000 before the newest comment of a
-200,000-comment thread read the whole top-level index on every post.
+The visible ones before a conversation are counted up to ``COUNT_LIMIT``. Past it (a new
+post at the end of a long thread, in the default posted order), they are the thread's visible
+top-level comments, which the database keeps counted (``ThreadCount``), less the few after it;
+the kept counts are read again after, so that a change committed in between (another reader's
+post) sends it back to counting those before. Counting the 140,000 before the newest comment
+of a 200,000-comment thread read the whole top-level index on every post.
 
-Queries: four to seven, whatever the thread: the top of the comment's conversation
-(``Comment.root``, or the comment itself) read together with whether the reader may see it
-and the comment; the kept counts; the reader's own held top-level comments (when their browser
-has posted some); in a large thread, the visible conversations after it (at most
-``COUNT_LIMIT`` + 1) and the kept counts again; the visible ones before it (unless those after
-told); and the placeholders before it (none to count when no top-level comment is hidden).
+Queries: three in a thread of up to ``COUNT_LIMIT`` conversations before the comment's: the
+top of its conversation (``Comment.root``, or the comment itself) read together with whether
+the reader may see it and the comment, the visible conversations before it, and the
+placeholders before it (on the index of the hidden top-level comments). Past that, up to four
+more: the kept counts, the reader's own held top-level comments (when their browser has posted
+some), the visible conversations after it (at most ``COUNT_LIMIT`` + 1) and the kept counts
+again (or, when those after are many, a full count of those before).
 """
 
 from typing import TYPE_CHECKING
@@ -71,28 +72,32 @@ def page_of(comment: Comment, request, *, per_page: int, sort: str) -> int | Non
     # then tests both conditions.
     later = Q(parent=None) & ~earlier & ~Q(pk=top["pk"])
     earlier = Q(parent=None) & earlier
+    before = thread.filter(visible).filter(earlier)[: COUNT_LIMIT + 1].count()
+    if before > COUNT_LIMIT:
+        before = _before_from_the_end(comment, thread, visible, earlier, later, top, request)
+    return (before + placeholder_roots(thread, visible, earlier).count()) // per_page + 1
+
+
+def _before_from_the_end(comment, thread, visible, earlier, later, top, request) -> int:
+    """How many visible conversations come before ``top``'s, more than ``COUNT_LIMIT``: the
+    kept total less those after it when they are few, else counted."""
     tally = ThreadCount.of(comment.article_id)
-    shown, hidden = _visible_top_level(thread, tally, request)
-    before = None
-    if shown > COUNT_LIMIT:
-        after = thread.filter(visible).filter(later)[: COUNT_LIMIT + 1].count()
-        # The total and those after it must describe one moment: a post, a removal or an
-        # approval committed between the two reads changes the kept counts (read again).
-        if after <= COUNT_LIMIT and ThreadCount.of(comment.article_id) == tally:
-            before = shown - after - top["top_seen"]
-    if before is None:
-        before = thread.filter(visible).filter(earlier).count()
-    placeholders = placeholder_roots(thread, visible, earlier).count() if hidden else 0
-    return (before + placeholders) // per_page + 1
+    shown = _visible_top_level(thread, tally, request)
+    after = thread.filter(visible).filter(later)[: COUNT_LIMIT + 1].count()
+    # The total and those after it must describe one moment: a post, a removal or an
+    # approval committed between the two reads changes the kept counts (read again).
+    if after <= COUNT_LIMIT and ThreadCount.of(comment.article_id) == tally:
+        return shown - after - top["top_seen"]
+    return thread.filter(visible).filter(earlier).count()
 
 
-def _visible_top_level(thread, tally: "Tally", request) -> tuple[int, bool]:
-    """(How many top-level comments of ``thread`` the reader sees, whether any is hidden from
-    them): from the kept counts (``tally``), plus the reader's own held ones (one query when
-    their browser has posted some)."""
+def _visible_top_level(thread, tally: "Tally", request) -> int:
+    """How many top-level comments of ``thread`` the reader sees: from the kept counts
+    (``tally``), plus the reader's own held ones (one query when their browser has posted
+    some)."""
     statuses, own_held = Comment.objects.visibility(request)
     shown = tally.comments(statuses, top_level=True)
     if own_held and Comment.Status.PENDING not in statuses:
         own = thread.filter(pk__in=own_held, parent=None)  # by primary key: a few rows
         shown += own.filter(Comment.objects.visible_q(request)).exclude(status__in=statuses).count()
-    return shown, shown < tally.comments(Comment.Status.values, top_level=True)
+    return shown

@@ -132,21 +132,18 @@ def test_posting_runs_the_same_statements_in_any_thread_and_none_reads_a_session
             Client().post(reverse("comments:post", kwargs={"slug": article.slug}), data)
         return [query["sql"] for query in captured]
 
-    make_comment(article, status=Comment.Status.PENDING)  # someone else's, held
-    small = statements(email="first@example.com", comment="Held, as a first comment is.")
+    small = statements(email="first@example.com", comment="First in an empty thread.")
     for n in range(30):
         make_comment(article, body=f"Earlier comment {n}.")
     busy = statements(email="later@example.com", comment="Posted in a busy thread.")
 
     # The article; the posting transaction (here a savepoint and its release): on PostgreSQL
     # the article's lock (``CommentQuerySet.for_writing``), address known?, bans, keyword
-    # rules, rate check, insert; then the redirect's place of the comment (five: its
-    # conversation's top with whether this reader may see it, the visible conversations after
-    # it, the thread's kept counts, this browser's own held ones, and the placeholders before
-    # it, here because the other browser's held comment is hidden from this one). Proving the
-    # comment with a database session cost 4 more: its SELECT, and its INSERT in a
-    # transaction of its own.
-    assert len(small) == len(busy) == 13 + (connection.vendor == "postgresql")
+    # rules, rate check, insert; then the redirect's place of the comment (three: its
+    # conversation's top with whether this reader may see it, the conversations and the
+    # placeholders before it). Proving the comment with a database session cost 4 more: its
+    # SELECT, and its INSERT in a transaction of its own.
+    assert len(small) == len(busy) == 11 + (connection.vendor == "postgresql")
     assert not [sql for sql in small + busy if "django_session" in sql]
 
 

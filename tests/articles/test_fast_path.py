@@ -34,6 +34,7 @@ def test_a_plain_readers_second_request_touches_no_database_and_gets_the_same_pa
 
     assert queries == 0
     assert second.status_code == 200
+    assert int(second["Content-Length"]) == len(second.content)  # not sent chunked
     assert ISSUED.sub(b"", second.content) == ISSUED.sub(b"", first.content)
     for header in (
         "Content-Security-Policy",

@@ -201,7 +201,9 @@ def _class_letter(members: list[str]) -> str:
     return ""
 
 
-def _read(ch: str, reads_as: dict[str, str]) -> str:
+@functools.lru_cache(maxsize=4096)  # a name is read a character at a time, on every post
+def _read(ch: str) -> str:
+    reads_as, _folded_back = _tables()
     if ord(ch) in _INVISIBLE:
         return ""
     ch = reads_as.get(ch, ch)
@@ -223,8 +225,8 @@ def skeleton(text: str) -> str:
     or Greek M, in small capitals, as "m0derat0r" or "rnoderator" all read "moderator".
     ``i`` is read as ``l``, so "admin" reads "admln".
     """
-    reads_as, folded_back = _tables()
-    read = "".join(_read(ch, reads_as) for ch in text)
+    _reads_as, folded_back = _tables()
+    read = "".join(_read(ch) for ch in text)
     read = read.translate(_TYPED_AS_LETTERS).replace("i", "l")
     for many, one in folded_back.items():
         read = read.replace(many, one)

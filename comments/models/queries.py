@@ -51,6 +51,17 @@ class CommentQuerySet(models.QuerySet):
         return visible
 
     @staticmethod
+    def is_visible(comment, request) -> bool:
+        """``visible_q`` for one comment in hand, from its status and pk as read: no query.
+        Both read ``visibility``."""
+        from .comment import Comment
+
+        statuses, own_held = CommentQuerySet.visibility(request)
+        return comment.status in statuses or (
+            comment.status == Comment.Status.PENDING and comment.pk in own_held
+        )
+
+    @staticmethod
     def visibility(request) -> tuple[tuple[str, ...], list[int]]:
         """``visible_q`` as (the statuses of which the reader sees every comment, the ids of
         their own comments they may see besides if still held): for counts kept by status

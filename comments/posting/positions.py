@@ -14,10 +14,12 @@ the kept counts are read again after, so that a change committed in between (ano
 post) sends it back to counting those before. Counting the 140,000 before the newest comment
 of a 200,000-comment thread read the whole top-level index on every post.
 
-Queries: three in a thread of up to ``COUNT_LIMIT`` conversations before the comment's: the
-top of its conversation (``Comment.root``, or the comment itself) read together with whether
-the reader may see the comment, the visible conversations before it, and the placeholders
-before it (on the index of the hidden top-level comments). Past that, up to five more:
+Queries: three in a thread of up to ``COUNT_LIMIT`` conversations before the comment's: for
+a comment, the top of its conversation (``Comment.root``, or itself) read together with
+whether the reader may see the comment (none for a top-level comment just posted: two
+queries); the visible
+conversations before it; and the placeholders before it (on the index of the hidden top-level
+comments). Past that, up to five more:
 whether the reader sees the top (for a reply), the kept counts, the reader's own held
 top-level comments (when their browser has posted some), the visible conversations after it
 (at most ``COUNT_LIMIT`` + 1) and the kept counts again (or, when those after are many, a full
@@ -39,22 +41,36 @@ if TYPE_CHECKING:
 # themselves (``page_of``): a short range of the top-level index. Past it, the ones before a
 # comment near the end of the thread are the kept total less those after it.
 COUNT_LIMIT = 1000
+# What places a conversation in every order (``sorting.roots_before_q``).
+TOP_FIELDS = ("pk", "created_at", "helpful_count", "answered_at")
 
 
-def page_of(comment: Comment, request, *, per_page: int, sort: str) -> int | None:
+def page_of(
+    comment: Comment, request, *, per_page: int, sort: str, just_posted: bool = False
+) -> int | None:
     """The page of its article's thread, in ``sort``'s order (``sorting.SORTS``), on which
     ``request``'s reader sees ``comment``: a number from 1, or None if that reader may not see
-    it. ``per_page`` is top-level conversations a page (0: the thread is one page)."""
+    it. ``per_page`` is top-level conversations a page (0: the thread is one page).
+
+    A comment is placed by its conversation's top, read together with whether the reader sees
+    the comment; ``just_posted`` says ``comment`` is the one this request has just saved, so
+    a top-level one is placed by its own fields, without reading it again (any other in hand
+    may be stale: a vote, a report's hiding)."""
     thread = Comment.objects.filter(article_id=comment.article_id)
     visible = Comment.objects.visible_q(request)
-    top = (
-        Comment.objects.filter(pk=comment.root_id or comment.pk)
-        .values("pk", "created_at", "helpful_count", "answered_at")
-        .annotate(seen=Exists(thread.filter(visible, pk=comment.pk)))
-        .first()
-    )
-    if top is None or not top["seen"]:
-        return None
+    if just_posted and comment.root_id is None:  # its own conversation's top, as saved
+        if not Comment.objects.is_visible(comment, request):
+            return None
+        top = {field: getattr(comment, field) for field in TOP_FIELDS}
+    else:
+        top = (
+            Comment.objects.filter(pk=comment.root_id or comment.pk)
+            .values(*TOP_FIELDS)
+            .annotate(seen=Exists(thread.filter(visible, pk=comment.pk)))
+            .first()
+        )
+        if top is None or not top["seen"]:
+            return None
     if not per_page:
         return 1
     ahead = roots_before_q(

@@ -171,11 +171,20 @@ def _reply_target(article, raw_id) -> Comment | None:
     return Comment.objects.answerable_on(article).filter(pk=pk).first()
 
 
-def comment_location(request, comment: Comment, *, sort: str | None = None) -> str | None:
+def comment_location(
+    request, comment: Comment, *, sort: str | None = None, just_posted: bool = False
+) -> str | None:
     """Where a comment is shown: its article's page of the thread in ``sort``'s order (the
-    default order if None), and its anchor. None if ``request``'s reader may not see it."""
+    default order if None), and its anchor. None if ``request``'s reader may not see it.
+    ``just_posted``: the comment this request has just saved (``positions.page_of``)."""
     sort = sort or default_sort()
-    number = page_of(comment, request, per_page=settings.COMMENTS_PER_PAGE, sort=sort)
+    number = page_of(
+        comment,
+        request,
+        per_page=settings.COMMENTS_PER_PAGE,
+        sort=sort,
+        just_posted=just_posted,
+    )
     if number is None:
         return None
     query = thread_query(sort=sort, page=number)

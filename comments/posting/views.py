@@ -139,7 +139,8 @@ def comment_post(request, slug):
             # Before the comment's place is found: the page it is on counts this browser's own
             # held comments, this one among them (visible_q reads them from the request).
             editing.remember_proof(request, response, comment)
-            if (location := comment_location(request, comment)) is not None:
+            location = comment_location(request, comment, just_posted=True)
+            if location is not None:
                 response["Location"] = iri_to_uri(location)
             if data["save_details"]:
                 remember_author(response, name=data["name"], email=data["email"], url=data["url"])

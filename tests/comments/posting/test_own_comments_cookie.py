@@ -139,11 +139,11 @@ def test_posting_runs_the_same_statements_in_any_thread_and_none_reads_a_session
 
     # The article; the posting transaction (here a savepoint and its release): on PostgreSQL
     # the article's lock (``CommentQuerySet.for_writing``), address known?, bans, keyword
-    # rules, rate check, insert; then the redirect's place of the comment (three: its
-    # conversation's top with whether this reader may see it, the conversations and the
-    # placeholders before it). Proving the comment with a database session cost 4 more: its
-    # SELECT, and its INSERT in a transaction of its own.
-    assert len(small) == len(busy) == 11 + (connection.vendor == "postgresql")
+    # rules, rate check, insert; then the redirect's place of the comment (two: the
+    # conversations and the placeholders before it; the new comment is not read again).
+    # Proving the comment with a database session cost 4 more: its SELECT, and its INSERT in
+    # a transaction of its own.
+    assert len(small) == len(busy) == 10 + (connection.vendor == "postgresql")
     assert not [sql for sql in small + busy if "django_session" in sql]
 
 

@@ -115,6 +115,9 @@ def test_page_of_is_the_page_the_thread_shows_it_on(article, monkeypatch, django
             for comment in made:
                 found = page_of(comment, request, per_page=per_page, sort=sort)
                 assert found == shown.get(comment.pk), (sort, comment.pk)
+                # Each is as it was saved: placed the same from its own fields.
+                found = page_of(comment, request, per_page=per_page, sort=sort, just_posted=True)
+                assert found == shown.get(comment.pk), (sort, comment.pk)
 
     check()
 
@@ -158,9 +161,35 @@ def test_a_conversation_shown_for_a_reply_three_levels_down_counts_before_later_
     assert page_of(later, request, per_page=1, sort="oldest") == 2
 
 
-def queries_to_find(article, comment) -> int:
+def test_a_comment_in_hand_is_seen_exactly_by_the_readers_the_threads_filter_shows_it_to(
+    article, django_user_model
+):
+    moderator = django_user_model.objects.create_user("mod", is_superuser=True)
+    comments = {status: make_comment(article, status=status) for status in Status.values}
+
+    @hypothesis_settings(max_examples=60, deadline=None)
+    @given(
+        own=st.sets(st.sampled_from(Status.values)),
+        as_moderator=st.booleans(),
+    )
+    def check(own, as_moderator):
+        request = reader([comments[status].pk for status in own])
+        if as_moderator:
+            request.user = moderator
+        shown = set(
+            Comment.objects.filter(article=article)
+            .filter(Comment.objects.visible_q(request))
+            .values_list("pk", flat=True)
+        )
+        for comment in comments.values():
+            assert Comment.objects.is_visible(comment, request) == (comment.pk in shown)
+
+    check()
+
+
+def queries_to_find(article, comment, **just_posted) -> int:
     with CaptureQueriesContext(connection) as queries:
-        page_of(comment, reader([]), per_page=2, sort="oldest")
+        page_of(comment, reader([]), per_page=2, sort="oldest", **just_posted)
     return len(queries)
 
 
@@ -183,6 +212,24 @@ def test_finding_a_comment_costs_the_same_queries_in_a_small_and_a_large_thread(
 
     assert small == 3
     assert large == larger <= 7
+
+
+def test_a_comment_just_posted_is_placed_without_reading_it_again(article):
+    make_comment(article)
+    newest = make_comment(article)
+
+    assert queries_to_find(article, newest, just_posted=True) == 2  # those before it, twice
+    assert queries_to_find(article, newest) == 3
+
+
+def test_a_comment_voted_up_is_found_where_its_new_count_puts_it(article, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    make_comment(article, helpful_count=1)
+    later = make_comment(article)
+    request = reader([])
+    Comment.objects.filter(pk=later.pk).update(helpful_count=2)  # as a vote counts
+
+    assert page_of(later, request, per_page=1, sort="helpful") == 1
 
 
 @pytest.mark.skipif(

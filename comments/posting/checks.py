@@ -1,4 +1,5 @@
-"""Abuse checks: each looks at a new comment and may hold it or send it to spam, saying why.
+"""Abuse checks: each looks at a new comment and may hold it or send it to spam, saying why;
+and ``decide``, the status a new comment starts in.
 
 A check returns a list of ``Finding``s; the posting service records every finding on the
 comment (``hold_reasons``), so moderators see in plain words why a comment was held.
@@ -19,7 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from articles.models import Article
+
 from .. import site_settings
+from ..identity import KNOWN_EMAIL_NEW_BROWSER
 from ..models import Ban, Comment, KeywordRule, text_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -195,8 +199,64 @@ def akismet(submission: Submission) -> list[Finding]:
     return []
 
 
-CHECKS = [banned, honeypot, keywords, too_many_links, too_fast, duplicate, akismet]
+# The checks that read this site's data run inside the transaction that saves the comment.
+CHECKS = [banned, honeypot, keywords, too_many_links, too_fast, duplicate]
+# Those that ask another service over the network (Akismet: up to AKISMET_TIMEOUT seconds)
+# run before it (``ask_services``): a post must not wait for them while it holds the
+# article's lock (PostgreSQL) or the database's only write lock (SQLite), which every other
+# post, vote and moderator's decision then waits for.
+REMOTE_CHECKS = [akismet]
 
 
-def run_checks(submission: Submission) -> list[Finding]:
-    return [finding for check in CHECKS for finding in check(submission)]
+def ask_services(submission: Submission) -> list[Finding]:
+    """The remote checks' findings (``REMOTE_CHECKS``). Call outside any transaction."""
+    return [finding for check in REMOTE_CHECKS for finding in check(submission)]
+
+
+def run_checks(submission: Submission, asked: list[Finding]) -> list[Finding]:
+    """Every check's findings: the local checks' now, then ``asked``, what
+    ``ask_services`` found before the transaction."""
+    return [*(finding for check in CHECKS for finding in check(submission)), *asked]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    status: str
+    reasons: list[dict]
+
+
+def decide(
+    *,
+    article: Article,
+    submission: Submission,
+    asked: list[Finding],
+    known: bool,
+    proven: bool,
+    question: bool = False,
+) -> Decision:
+    """The status a new comment starts in, and every reason it was held or spammed.
+
+    ``asked``: what the remote checks found (``ask_services``). ``question``: a top-level
+    comment on an article in Q&A mode, always held (until an expert answers it or a
+    moderator approves it, ``moderation.answers``).
+
+    ``known``: the address has a published comment; ``proven``: this browser has shown it is
+    that address's (``services._proves``). In the ``auto`` mode only both together publish at
+    once; a known address from a browser that has not proved it is held like a first
+    comment, so typing someone's address neither publishes as them nor tells that they
+    comment here.
+    """
+    findings = run_checks(submission, asked)
+    reasons = [finding.as_reason() for finding in findings]
+    if any(finding.verdict == "spam" for finding in findings):
+        return Decision(Comment.Status.SPAM, reasons)
+    if question:
+        reasons.append(hold_reason("question", _("question for the experts")))
+    mode = article.moderation_mode
+    if mode == "pre":
+        reasons.append(hold_reason("pre_moderation", _("every comment here is reviewed first")))
+    elif mode == "auto" and not known:
+        reasons.append(hold_reason("first_comment", _("first comment from this email")))
+    elif mode == "auto" and not proven:
+        reasons.append(hold_reason(KNOWN_EMAIL_NEW_BROWSER, _("known email from a new browser")))
+    return Decision(Comment.Status.PENDING if reasons else Comment.Status.APPROVED, reasons)

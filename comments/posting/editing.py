@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from .. import lifecycle, ratelimit, site_settings
 from ..models import Comment, ModerationLog, remember_own_comment
 from ..sanitize import sanitize_comment
-from .checks import Submission, hold_reason, run_checks
+from .checks import Finding, Submission, ask_services, hold_reason, run_checks
 
 Status = Comment.Status
 Action = ModerationLog.Action
@@ -140,10 +140,12 @@ def _locked_changeable(comment, *, own_comment_ids, now) -> Comment:
     return comment
 
 
-def _decide(comment: Comment, submission: Submission) -> tuple[str, list[dict]]:
+def _decide(
+    comment: Comment, submission: Submission, asked: list[Finding]
+) -> tuple[str, list[dict]]:
     """The status and hold reasons of ``comment`` with its new text (the moderation policy
-    of a new comment, for a text its author has changed)."""
-    found = [finding.as_reason() for finding in run_checks(submission)]
+    of a new comment, for a text its author has changed); ``asked`` as for ``run_checks``."""
+    found = [finding.as_reason() for finding in run_checks(submission, asked)]
     if any(reason["verdict"] == "spam" for reason in found):
         return Status.SPAM, [*comment.hold_reasons, *found]
     if comment.status == Status.PENDING:
@@ -160,7 +162,6 @@ def _decide(comment: Comment, submission: Submission) -> tuple[str, list[dict]]:
     return Status.PENDING, [edited, *found]
 
 
-@transaction.atomic
 def comment_edit_own(
     *,
     comment: Comment,
@@ -175,15 +176,10 @@ def comment_edit_own(
     ``body`` is the form's cleaned text. The comment is locked and checked again inside the
     transaction. Raises ``ChangeRefused`` (see ``refusal``), ``ValidationError`` when the
     article no longer takes comments, and ``ratelimit.RateLimited`` (``ratelimit.OWN_EDITS``).
-    The same text again changes nothing and logs nothing.
+    The same text again changes nothing and logs nothing. The text is sanitized and the
+    remote checks asked (``checks.ask_services``) before the transaction, as for a post.
     """
     now = now or timezone.now()
-    comment = _locked_changeable(comment, own_comment_ids=own_comment_ids, now=now)
-    if body == comment.body:
-        return comment
-    if not comment.article.accepts_comments():
-        raise ValidationError(_("Comments are closed on this article."))
-    ratelimit.check(ratelimit.OWN_EDITS, ip_address=ip_address, email=comment.author_email)
     submission = Submission(
         body=body,
         body_html=sanitize_comment(body),
@@ -195,8 +191,25 @@ def comment_edit_own(
         article_id=comment.article_id,
         comment_id=comment.pk,
     )
+    asked = ask_services(submission) if body != comment.body else []
+    return _save_edit(comment, submission, asked, own_comment_ids=own_comment_ids, now=now)
+
+
+@transaction.atomic
+def _save_edit(comment, submission, asked, *, own_comment_ids, now) -> Comment:
+    """``comment_edit_own``'s transaction: the comment locked and checked, the limit, the
+    local checks, the new text saved and logged."""
+    comment = _locked_changeable(comment, own_comment_ids=own_comment_ids, now=now)
+    body = submission.body
+    if body == comment.body:
+        return comment
+    if not comment.article.accepts_comments():
+        raise ValidationError(_("Comments are closed on this article."))
+    ratelimit.check(
+        ratelimit.OWN_EDITS, ip_address=submission.ip_address, email=comment.author_email
+    )
     previous_status, previous_body = comment.status, comment.body
-    comment.status, comment.hold_reasons = _decide(comment, submission)
+    comment.status, comment.hold_reasons = _decide(comment, submission, asked)
     comment.set_body(body, body_html=submission.body_html)
     comment.edited_at = now
     comment.save(update_fields=["body", "status", "hold_reasons", "edited_at", "updated_at"])

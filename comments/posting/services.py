@@ -1,8 +1,9 @@
 """Writes a reader makes: posting a comment and reporting one.
 
-``comment_post`` is the one way a comment from the public form enters the database: validate
-what needs the database, run the abuse checks, decide the status and record why, sanitize once,
-save, and queue what others should hear of once the transaction commits.
+``comment_post`` is the one way a comment from the public form enters the database: sanitize
+once and ask the remote checks (Akismet) before its transaction; in it, validate what needs
+the database, run the local checks, decide the status and record why, save, and queue what
+others should hear of once the transaction commits.
 """
 
 from collections.abc import Collection
@@ -28,45 +29,10 @@ from ..identity import (
 )
 from ..models import Comment, ModerationLog, Report, text_fingerprint
 from ..sanitize import sanitize_comment
-from .checks import Submission, hold_reason, run_checks
+from .checks import Finding, Submission, ask_services, decide, hold_reason
 
 Status = Comment.Status
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    status: str
-    reasons: list[dict]
-
-
-def _decide(
-    *, article: Article, submission: Submission, known: bool, proven: bool, question: bool = False
-) -> Decision:
-    """The status a new comment starts in, and every reason it was held or spammed.
-
-    ``question``: a top-level comment on an article in Q&A mode, always held (until an
-    expert answers it or a moderator approves it, ``moderation.answers``).
-
-    ``known``: the address has a published comment; ``proven``: this browser has shown it is
-    that address's (``_proves``). In the ``auto`` mode only both together publish at once; a
-    known address from a browser that has not proved it is held like a first comment, so
-    typing someone's address neither publishes as them nor tells that they comment here.
-    """
-    findings = run_checks(submission)
-    reasons = [finding.as_reason() for finding in findings]
-    if any(finding.verdict == "spam" for finding in findings):
-        return Decision(Status.SPAM, reasons)
-    if question:
-        reasons.append(hold_reason("question", _("question for the experts")))
-    mode = article.moderation_mode
-    if mode == "pre":
-        reasons.append(hold_reason("pre_moderation", _("every comment here is reviewed first")))
-    elif mode == "auto" and not known:
-        reasons.append(hold_reason("first_comment", _("first comment from this email")))
-    elif mode == "auto" and not proven:
-        reasons.append(hold_reason(KNOWN_EMAIL_NEW_BROWSER, _("known email from a new browser")))
-    return Decision(Status.PENDING if reasons else Status.APPROVED, reasons)
 
 
 def _has_public_comment(email: str) -> bool:
@@ -114,7 +80,6 @@ def answerable_parent(*, article: Article, parent_id: int | None) -> Comment | N
     return parent
 
 
-@transaction.atomic
 def comment_post(
     *,
     article: Article,
@@ -148,9 +113,53 @@ def comment_post(
     limited and checked like any other. A reply that would nest deeper than
     ``COMMENTS_MAX_DEPTH`` levels joins its parent's level. The email is stored normalised
     (``identity.normalize_email``).
+
+    The text is sanitized and the remote checks asked (``checks.ask_services``) before the
+    transaction that saves it: nothing waits for them under its locks.
     """
     if not article.accepts_comments():
         raise ValidationError(_("Comments are closed on this article."))
+    submission = Submission(
+        body=body,
+        body_html=sanitize_comment(body),
+        author_name=author_name,
+        author_email=normalize_email(author_email),
+        author_url=author_url,
+        ip_address=ip_address,
+        user_agent=user_agent[:500],
+        article_id=article.pk,
+        honeypot=honeypot,
+        seconds_to_submit=seconds_to_submit,
+    )
+    return _save_post(
+        article=article,
+        submission=submission,
+        asked=ask_services(submission),
+        parent_id=parent_id,
+        user=user,
+        notify_replies=notify_replies,
+        follow_article=follow_article,
+        own_comment_ids=own_comment_ids,
+        commenter_keys=commenter_keys,
+    )
+
+
+@transaction.atomic
+def _save_post(
+    *,
+    article: Article,
+    submission: Submission,
+    asked: list[Finding],
+    parent_id: int | None,
+    user,
+    notify_replies: bool,
+    follow_article: bool,
+    own_comment_ids: Collection[int],
+    commenter_keys: Collection[CommenterKey],
+) -> Comment:
+    """``comment_post``'s transaction: the double submission, the limits, the local checks,
+    the status and the comment saved."""
+    body, author_email = submission.body, submission.author_email
     # The article first, as every writer of its comments takes it (``for_writing``, which
     # locks a reply's with the comment it answers): posts to one article wait for each other,
     # so a double click's second post finds the first comment (``_double_submission``)
@@ -159,7 +168,6 @@ def comment_post(
     if parent_id is None:
         Comment.objects.lock_articles([article.pk])
     answered = answerable_parent(article=article, parent_id=parent_id)
-    author_email = normalize_email(author_email)
     proven = _proves(email=author_email, keys=commenter_keys, user=user)
     posted_here = {*own_comment_ids, *(key.comment_id for key in commenter_keys)} - {None}
     earlier = _double_submission(
@@ -169,23 +177,12 @@ def comment_post(
         earlier.commenter_key = None
         return earlier
     if not (user is not None and user.has_perm("comments.can_moderate")):
-        ratelimit.check(ratelimit.POSTING, ip_address=ip_address, email=author_email)
-    submission = Submission(
-        body=body,
-        body_html=sanitize_comment(body),
-        author_name=author_name,
-        author_email=author_email,
-        author_url=author_url,
-        ip_address=ip_address,
-        user_agent=user_agent[:500],
-        article_id=article.pk,
-        honeypot=honeypot,
-        seconds_to_submit=seconds_to_submit,
-    )
+        ratelimit.check(ratelimit.POSTING, ip_address=submission.ip_address, email=author_email)
     known = _has_public_comment(author_email)
-    decision = _decide(
+    decision = decide(
         article=article,
         submission=submission,
+        asked=asked,
         known=known,
         proven=proven,
         question=article.qa_mode and answered is None,
@@ -194,12 +191,12 @@ def comment_post(
         article=article,
         parent=answered.reply_parent() if answered is not None else None,
         in_reply_to=answered,
-        author_name=author_name,
+        author_name=submission.author_name,
         author_email=author_email,
-        author_url=author_url,
+        author_url=submission.author_url,
         status=decision.status,
         hold_reasons=decision.reasons,
-        ip_address=ip_address,
+        ip_address=submission.ip_address,
         user_agent=submission.user_agent,
         user=user if user is not None and user.is_authenticated and user.is_staff else None,
         notify_replies=notify_replies,

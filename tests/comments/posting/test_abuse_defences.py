@@ -9,9 +9,12 @@ from urllib.parse import parse_qs
 import pytest
 import time_machine
 from django.core import signing
+from django.db import connection, connections
 from django.test import Client
 
 from comments.models import Comment
+from comments.posting import editing
+from comments.posting import services as posting
 from comments.posting.forms import TIMESTAMP_SALT, issue_timestamp
 from tests.conftest import make_comment
 
@@ -218,10 +221,15 @@ def fake_akismet(settings):
     """An Akismet stand-in on loopback that answers what the test tells it to."""
     seen = []
 
+    poster = connections["default"]  # the test thread's own connection, which posts
+
     class Handler(http.server.BaseHTTPRequestHandler):
         answer = b"false"
+        # How many transactions the posting connection had open when Akismet was asked.
+        depths: list[int] = []
 
         def do_POST(self):
+            Handler.depths.append(len(poster.atomic_blocks))
             body = self.rfile.read(int(self.headers["Content-Length"])).decode()
             seen.append(parse_qs(body))
             self.send_response(200)
@@ -260,6 +268,22 @@ def test_akismet_ham_verdict_publishes(client, article, comment_data, fake_akism
     post(client, article, comment_data)
 
     assert Comment.objects.get().status == Status.APPROVED
+
+
+def test_akismet_is_asked_before_a_post_or_an_edit_takes_any_lock(article, fake_akismet):
+    handler, _seen = fake_akismet
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+
+    posted = posting.comment_post(
+        article=article, body="Which massage gun?", author_name="Sam", author_email="s@x.org"
+    )
+    editing.comment_edit_own(
+        comment=posted, body="Which massage gun for a back?", own_comment_ids=[posted.pk]
+    )
+
+    assert handler.depths == [outside, outside]  # neither waited for it under a lock
+    posted.refresh_from_db()
+    assert posted.body == "Which massage gun for a back?"
 
 
 def test_an_unreachable_akismet_does_not_stop_posting(settings, client, article, comment_data):

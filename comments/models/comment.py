@@ -29,8 +29,16 @@ class Comment(models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="comments"
     )
+    # Indexed for replies only (``comment_reply_parent_idx``): an index that also held every
+    # top-level comment under NULL let SQLite's planner read all of them, site-wide, for
+    # "parent IS NULL" (its statistics count NULL as one key of a few rows).
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        db_index=False,
     )
     in_reply_to = models.ForeignKey(
         "self",
@@ -160,6 +168,11 @@ class Comment(models.Model):
                 fields=["article", "root", "status", "id"],
                 condition=Q(root__isnull=False),
                 name="comment_conversation_idx",
+            ),
+            models.Index(
+                fields=["parent"],
+                condition=Q(parent__isnull=False),
+                name="comment_reply_parent_idx",
             ),
             # The top-level comments a plain reader does not see, in id order: the ones a
             # page looks for placeholders among (``posting.threads.placeholder_roots``), read

@@ -232,6 +232,42 @@ def test_a_comment_voted_up_is_found_where_its_new_count_puts_it(article, settin
     assert page_of(later, request, per_page=1, sort="helpful") == 1
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner, its step counter")
+def test_placing_a_post_reads_its_own_thread_not_every_conversation_on_the_site(article):
+    """SQLite's planner once read an index of every top-level comment of the site for
+    "parent IS NULL" (its statistics count NULL as one key of a few rows)."""
+    make_comment(article)
+    newest = make_comment(article)
+    elsewhere = make_article()
+
+    def steps_to_place_after_adding(others: int) -> int:
+        """``others`` conversations on another article, each a comment and a reply."""
+        fields = {"article": elsewhere, "author_name": "R", "author_email": "r@x.org"}
+        tops = Comment.objects.bulk_create(Comment(**fields) for _ in range(others))
+        Comment.objects.bulk_create(
+            Comment(**fields, parent=top, in_reply_to=top, root=top, depth=1) for top in tops
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as a site's statistics are
+        steps = [0]
+
+        def count_steps():
+            steps[0] += 1
+            return 0  # go on
+
+        connection.connection.set_progress_handler(count_steps, 50)
+        try:
+            page_of(newest, reader([]), per_page=2, sort="oldest", just_posted=True)
+        finally:
+            connection.connection.set_progress_handler(None, 50)
+        return steps[0]
+
+    few = steps_to_place_after_adding(20)
+    many = steps_to_place_after_adding(3000)
+
+    assert many <= few + 5
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="another connection commits while it counts"
 )

@@ -94,12 +94,13 @@ class SharedPageMiddleware:
             kept = cache.get(_key(address, known, minute))
             if kept is not None:
                 headers, parts = kept
-                response = HttpResponse(fill_slots(parts))
+                body = fill_slots(parts)
+                response = HttpResponse(body)
                 for name, value in headers:
                     response.headers[name] = value
                 # As CommonMiddleware, which this answer skips, gives every full page: without
                 # it the server sends the page chunked.
-                response.headers["Content-Length"] = str(len(response.content))
+                response.headers["Content-Length"] = str(len(body))
                 if (policy := _csp_header()) is not None:
                     response.headers[policy[0]] = policy[1]
                 return response

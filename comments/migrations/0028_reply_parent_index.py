@@ -6,8 +6,9 @@ for "parent IS NULL": every top-level comment of the site, on each post's placeh
 (3 ms at 8,500 top-level comments, growing with the site). The partial index keeps what the
 foreign key needs (a comment's replies, for deletes) and offers nothing for NULL.
 
-The index is dropped by name rather than by altering the field: on SQLite that would copy the
-table, and with it drop the thread counts' triggers (``thread_counts``).
+The index is dropped by name rather than by altering the field, which on SQLite would copy
+the whole table (the thread counts' triggers are put back around every migrate anyway,
+``thread_counts``).
 """
 
 import django.db.models.deletion

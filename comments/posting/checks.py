@@ -208,14 +208,28 @@ CHECKS = [banned, honeypot, keywords, too_many_links, too_fast, duplicate]
 REMOTE_CHECKS = [akismet]
 
 
+class NotAsked(Exception):
+    """A transaction needs what the remote checks say of a text it was not given
+    (``run_checks`` with ``asked=None``). Its caller asks them outside it and tries again."""
+
+
+def services_on() -> bool:
+    """Whether a remote check would ask anything (Akismet has a key)."""
+    return bool(settings.AKISMET_API_KEY)
+
+
 def ask_services(submission: Submission) -> list[Finding]:
     """The remote checks' findings (``REMOTE_CHECKS``). Call outside any transaction."""
     return [finding for check in REMOTE_CHECKS for finding in check(submission)]
 
 
-def run_checks(submission: Submission, asked: list[Finding]) -> list[Finding]:
+def run_checks(submission: Submission, asked: list[Finding] | None) -> list[Finding]:
     """Every check's findings: the local checks' now, then ``asked``, what
-    ``ask_services`` found before the transaction."""
+    ``ask_services`` found before the transaction. Raises ``NotAsked`` for ``asked=None``:
+    the caller expected no new text to check (a double click, an unchanged edit) and found
+    one under its lock."""
+    if asked is None:
+        raise NotAsked
     return [*(finding for check in CHECKS for finding in check(submission)), *asked]
 
 
@@ -229,7 +243,7 @@ def decide(
     *,
     article: Article,
     submission: Submission,
-    asked: list[Finding],
+    asked: list[Finding] | None,
     known: bool,
     proven: bool,
     question: bool = False,

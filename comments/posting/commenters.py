@@ -3,7 +3,7 @@ browser.
 
 Opening the link (GET) shows what it is about and a button, and changes nothing: mail scanners
 and link previews open every link. Only the button's POST acts: it uses the link up, publishes
-the address's comments held only as from a new browser (``services.commenter_confirm``) and
+the address's comments held only as from a new browser (``confirming.commenter_confirm``) and
 gives this browser the address's commenter key, so its next comments appear at once. The
 address is shown only masked; every answer is private and uncached.
 """
@@ -23,7 +23,7 @@ from ..identity import (
 )
 from ..models import Comment
 from ..signed_links import InvalidLink
-from . import services
+from . import confirming
 
 TEMPLATE = "comments/commenter_confirm.html"
 EXCERPT_CHARACTERS = 300
@@ -37,7 +37,7 @@ def commenter_confirm(request):
     kind = signed_links.COMMENTER
     try:
         if request.method == "POST":
-            confirmation = services.commenter_confirm(token=token)
+            confirmation = confirming.commenter_confirm(token=token)
         else:
             found = signed_links.target(kind, token)
     except InvalidLink as error:

@@ -29,7 +29,15 @@ from django.utils.translation import gettext as _
 from .. import lifecycle, ratelimit, site_settings
 from ..models import Comment, ModerationLog, remember_own_comment
 from ..sanitize import sanitize_comment
-from .checks import Finding, Submission, ask_services, hold_reason, run_checks
+from .checks import (
+    Finding,
+    NotAsked,
+    Submission,
+    ask_services,
+    hold_reason,
+    run_checks,
+    services_on,
+)
 
 Status = Comment.Status
 Action = ModerationLog.Action
@@ -141,7 +149,7 @@ def _locked_changeable(comment, *, own_comment_ids, now) -> Comment:
 
 
 def _decide(
-    comment: Comment, submission: Submission, asked: list[Finding]
+    comment: Comment, submission: Submission, asked: list[Finding] | None
 ) -> tuple[str, list[dict]]:
     """The status and hold reasons of ``comment`` with its new text (the moderation policy
     of a new comment, for a text its author has changed); ``asked`` as for ``run_checks``."""
@@ -191,8 +199,22 @@ def comment_edit_own(
         article_id=comment.article_id,
         comment_id=comment.pk,
     )
-    asked = ask_services(submission) if body != comment.body else []
-    return _save_edit(comment, submission, asked, own_comment_ids=own_comment_ids, now=now)
+    if body == comment.body:  # nothing to ask of a text unchanged (as the view read it)
+        asked = None
+    elif not services_on():
+        asked = []
+    else:  # the refusals the transaction makes again, first, so that none waits for Akismet
+        if not comment.article.accepts_comments():
+            raise ValidationError(_("Comments are closed on this article."))
+        limits = {"ip_address": ip_address, "email": comment.author_email}
+        if wait := ratelimit.waiting(ratelimit.OWN_EDITS, **limits):
+            raise ratelimit.RateLimited(wait)
+        asked = ask_services(submission)
+    try:
+        return _save_edit(comment, submission, asked, own_comment_ids=own_comment_ids, now=now)
+    except NotAsked:  # changed meanwhile by another of the author's edits
+        asked = ask_services(submission)
+        return _save_edit(comment, submission, asked, own_comment_ids=own_comment_ids, now=now)
 
 
 @transaction.atomic

@@ -7,7 +7,6 @@ others should hear of once the transaction commits.
 """
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -18,7 +17,7 @@ from django.utils.translation import ngettext
 
 from articles.models import Article
 
-from .. import follow_mail, lifecycle, ratelimit, signed_links, site_settings, tasks
+from .. import follow_mail, lifecycle, ratelimit, site_settings, tasks
 from ..identity import (
     KNOWN_EMAIL_NEW_BROWSER,
     CommenterKey,
@@ -29,7 +28,7 @@ from ..identity import (
 )
 from ..models import Comment, ModerationLog, Report, text_fingerprint
 from ..sanitize import sanitize_comment
-from .checks import Finding, Submission, ask_services, decide, hold_reason
+from .checks import Finding, NotAsked, Submission, ask_services, decide, hold_reason, services_on
 
 Status = Comment.Status
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
@@ -69,15 +68,19 @@ def answerable_parent(*, article: Article, parent_id: int | None) -> Comment | N
         return None
     parent = Comment.objects.answerable_on(article).filter(pk=parent_id).for_writing().first()
     if parent is None:
-        raise ValidationError(
-            {
-                "parent": _(
-                    "The comment you are replying to is not available. "
-                    "Your text is kept below: you can post it as a new comment."
-                )
-            }
-        )
+        raise _unanswerable()
     return parent
+
+
+def _unanswerable() -> ValidationError:
+    return ValidationError(
+        {
+            "parent": _(
+                "The comment you are replying to is not available. "
+                "Your text is kept below: you can post it as a new comment."
+            )
+        }
+    )
 
 
 def comment_post(
@@ -114,8 +117,8 @@ def comment_post(
     ``COMMENTS_MAX_DEPTH`` levels joins its parent's level. The email is stored normalised
     (``identity.normalize_email``).
 
-    The text is sanitized and the remote checks asked (``checks.ask_services``) before the
-    transaction that saves it: nothing waits for them under its locks.
+    The text is sanitized and the remote checks asked (``_ask_first``) before the transaction
+    that saves it: nothing waits for them under its locks.
     """
     if not article.accepts_comments():
         raise ValidationError(_("Comments are closed on this article."))
@@ -131,17 +134,54 @@ def comment_post(
         honeypot=honeypot,
         seconds_to_submit=seconds_to_submit,
     )
-    return _save_post(
-        article=article,
-        submission=submission,
-        asked=ask_services(submission),
-        parent_id=parent_id,
-        user=user,
-        notify_replies=notify_replies,
-        follow_article=follow_article,
-        own_comment_ids=own_comment_ids,
-        commenter_keys=commenter_keys,
-    )
+    browser = {
+        "parent_id": parent_id,
+        "user": user,
+        "own_comment_ids": own_comment_ids,
+        "commenter_keys": commenter_keys,
+    }
+    asked = _ask_first(article=article, submission=submission, **browser)
+    wishes = {"notify_replies": notify_replies, "follow_article": follow_article}
+    try:
+        return _save_post(article=article, submission=submission, asked=asked, **browser, **wishes)
+    except NotAsked:  # the double click's first comment went meanwhile: a new post after all
+        asked = ask_services(submission)
+        return _save_post(article=article, submission=submission, asked=asked, **browser, **wishes)
+
+
+def _ask_first(
+    *, article, submission: Submission, parent_id, user, own_comment_ids, commenter_keys
+) -> list[Finding] | None:
+    """What the remote checks say of a post (``checks.ask_services``), asked before its
+    transaction; None, not asked, for a double click (``_double_submission``). First the
+    refusals the transaction makes again under its lock, read here without one: the reply
+    target, the rate limit (counting nothing), so that no refused post waits for another
+    service or spends its quota. No query while no remote check is on."""
+    if not services_on():
+        return []
+    answerable = Comment.objects.answerable_on(article).filter(pk=parent_id)
+    if parent_id is not None and not answerable.exists():
+        raise _unanswerable()
+    email = submission.author_email
+    proven = _proves(email=email, keys=commenter_keys, user=user)
+    posted_here = _posted_here(own_comment_ids, commenter_keys)
+    if _double_submission(article, email, submission.body, posted_here=posted_here, proven=proven):
+        return None
+    if _limited(user) and (
+        wait := ratelimit.waiting(ratelimit.POSTING, ip_address=submission.ip_address, email=email)
+    ):
+        raise ratelimit.RateLimited(wait)
+    return ask_services(submission)
+
+
+def _posted_here(own_comment_ids, commenter_keys) -> set[int]:
+    """The comments the browser's cookies name as its own."""
+    return {*own_comment_ids, *(key.comment_id for key in commenter_keys)} - {None}
+
+
+def _limited(user) -> bool:
+    """Whether the rate limits apply (to everyone but moderators)."""
+    return not (user is not None and user.has_perm("comments.can_moderate"))
 
 
 @transaction.atomic
@@ -149,7 +189,7 @@ def _save_post(
     *,
     article: Article,
     submission: Submission,
-    asked: list[Finding],
+    asked: list[Finding] | None,
     parent_id: int | None,
     user,
     notify_replies: bool,
@@ -169,14 +209,14 @@ def _save_post(
         Comment.objects.lock_articles([article.pk])
     answered = answerable_parent(article=article, parent_id=parent_id)
     proven = _proves(email=author_email, keys=commenter_keys, user=user)
-    posted_here = {*own_comment_ids, *(key.comment_id for key in commenter_keys)} - {None}
+    posted_here = _posted_here(own_comment_ids, commenter_keys)
     earlier = _double_submission(
         article, author_email, body, posted_here=posted_here, proven=proven
     )
     if earlier is not None:
         earlier.commenter_key = None
         return earlier
-    if not (user is not None and user.has_perm("comments.can_moderate")):
+    if _limited(user):
         ratelimit.check(ratelimit.POSTING, ip_address=submission.ip_address, email=author_email)
     known = _has_public_comment(author_email)
     decision = decide(
@@ -243,53 +283,6 @@ def _double_submission(
     if not proven:
         earlier = earlier.filter(pk__in=posted_here)
     return earlier.order_by("-pk").first()
-
-
-@dataclass(frozen=True, slots=True)
-class Confirmation:
-    """A used "confirm it's you" link: the address (normalised) and what it published."""
-
-    email: str
-    published: list[Comment]
-
-
-@transaction.atomic
-def commenter_confirm(*, token: str) -> Confirmation:
-    """Use a "confirm it's you" link (``signed_links.COMMENTER``) and publish the one comment
-    it names, if it is held only as from a new browser.
-
-    Whoever presses the button reads the address's mail, but saw only that comment on the
-    page: another comment held under the address may be someone else's, typed with this
-    address, so it stays for the moderators (and so does one held for any other reason as
-    well). The change is logged as the site's own approval (no moderator); the link is used
-    up in the same transaction. Raises ``signed_links.InvalidLink`` for a link altered,
-    expired, used, or whose comment is gone.
-    """
-    target = signed_links.redeem(signed_links.COMMENTER, token)
-    email = target.email
-    held = (
-        Comment.objects.by_author(email)
-        .filter(status=Status.PENDING, pk=target.comment_id)
-        .for_writing()
-    )
-    confirmed = []
-    for comment in held:
-        codes = [reason.get("code") for reason in comment.hold_reasons if isinstance(reason, dict)]
-        if codes != [KNOWN_EMAIL_NEW_BROWSER]:
-            continue
-        comment.status = Status.APPROVED
-        comment.save(update_fields=["status", "updated_at"])
-        lifecycle.log(
-            comment,
-            moderator=None,
-            action=ModerationLog.Action.APPROVE,
-            from_status=Status.PENDING,
-            to_status=Status.APPROVED,
-            note=_("the commenter confirmed it was them"),
-        )
-        lifecycle.status_changed(comment, previous=Status.PENDING)
-        confirmed.append(comment)
-    return Confirmation(email=email, published=confirmed)
 
 
 # Reader reports ----------------------------------------------------------------------------

@@ -54,11 +54,14 @@ def test_a_rule_answers_every_event_as_its_window_or_gap_says(monkeypatch, rule,
     for pause in pauses:
         t += pause
         times.append(t)
-    now = iter(times)
-    monkeypatch.setattr(ratelimit.time, "time", lambda: next(now))
+    clock = [0.0]
+    monkeypatch.setattr(ratelimit.time, "time", lambda: clock[0])
 
-    got = []
-    for _ in times:
+    got, foreseen = [], []
+    for t in times:
+        clock[0] = t
+        # What ``waiting`` foresees (counting nothing) is what ``check`` then answers.
+        foreseen.append(ratelimit.waiting([rule], ip_address="203.0.113.7"))
         try:
             ratelimit.check([rule], ip_address="203.0.113.7")
             got.append(None)
@@ -66,6 +69,7 @@ def test_a_rule_answers_every_event_as_its_window_or_gap_says(monkeypatch, rule,
             got.append(limited.retry_after)
 
     assert got == expected(rule, times)
+    assert foreseen == got
 
 
 def test_the_daily_purge_forgets_only_ended_windows(monkeypatch):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from comments import signed_links
 from comments.models import Ban, Comment
 from comments.moderation import queues, services
+from comments.posting import confirming
 from comments.posting import services as posting
 from tests.conftest import make_comment
 
@@ -135,7 +136,7 @@ def test_an_approval_by_the_commenters_own_link_names_no_moderator(
     held = post(article, email="ann@example.org", name="Ann")
     assert held.status == Status.PENDING
     token = signed_links.make(signed_links.COMMENTER, email="ann@example.org", comment_id=held.pk)
-    posting.commenter_confirm(token=token)
+    confirming.commenter_confirm(token=token)
     report(held, networks=1)
 
     decision = section(row_html(mod_client, held, "reported"), "queue-decision")

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 import pytest
 import time_machine
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.test import Client
 
@@ -284,6 +285,51 @@ def test_akismet_is_asked_before_a_post_or_an_edit_takes_any_lock(article, fake_
     assert handler.depths == [outside, outside]  # neither waited for it under a lock
     posted.refresh_from_db()
     assert posted.body == "Which massage gun for a back?"
+
+
+def test_a_post_or_edit_refused_anyway_or_repeated_is_not_sent_to_akismet(
+    settings, client, article, comment_data, fake_akismet
+):
+    _handler, seen = fake_akismet
+    settings.COMMENTS_RATE_GAP_SECONDS = 15
+    first = post(client, article, comment_data)
+    assert len(seen) == 1
+
+    double_click = post(client, article, comment_data)
+    too_soon = post(client, article, {**comment_data, "comment": "And another thing."})
+    gone = make_comment(article, status=Status.REMOVED)
+    to_gone = post(client, article, {**comment_data, "parent": gone.pk, "email": "b@x.org"})
+
+    assert double_click["Location"] == first["Location"]
+    assert too_soon.status_code == 429
+    assert to_gone.status_code == 200 and "not available" in to_gone.content.decode()
+    assert len(seen) == 1  # none of them waited for Akismet or spent its quota
+    comment = Comment.objects.select_related("article").get(body=comment_data["comment"])
+    type(comment.article).objects.filter(pk=article.pk).update(comments_open=False)
+    comment.article.comments_open = False
+    with pytest.raises(ValidationError):
+        editing.comment_edit_own(comment=comment, body="Changed.", own_comment_ids=[comment.pk])
+    assert len(seen) == 1
+
+
+def test_an_edit_back_to_the_text_a_stale_copy_holds_is_still_sent_to_akismet(
+    article, fake_akismet
+):
+    handler, seen = fake_akismet
+    posted = posting.comment_post(
+        article=article, body="First text.", author_name="Sam", author_email="s@x.org"
+    )
+    stale = Comment.objects.get(pk=posted.pk)
+    editing.comment_edit_own(comment=posted, body="Second text.", own_comment_ids=[posted.pk])
+    handler.answer = b"true"
+
+    # The copy in hand still says "First text.", the stored comment "Second text.".
+    edited = editing.comment_edit_own(
+        comment=stale, body="First text.", own_comment_ids=[posted.pk]
+    )
+
+    assert len(seen) == 3
+    assert edited.body == "First text." and edited.status == Status.SPAM
 
 
 def test_an_unreachable_akismet_does_not_stop_posting(settings, client, article, comment_data):

@@ -204,6 +204,8 @@ def comment_edit_own(
     elif not services_on():
         asked = []
     else:  # the refusals the transaction makes again, first, so that none waits for Akismet
+        if reason := refusal(comment, own_comment_ids=own_comment_ids, now=now):
+            raise ChangeRefused(reason)
         if not comment.article.accepts_comments():
             raise ValidationError(_("Comments are closed on this article."))
         limits = {"ip_address": ip_address, "email": comment.author_email}

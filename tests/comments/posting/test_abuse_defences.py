@@ -305,6 +305,8 @@ def test_a_post_or_edit_refused_anyway_or_repeated_is_not_sent_to_akismet(
     assert to_gone.status_code == 200 and "not available" in to_gone.content.decode()
     assert len(seen) == 1  # none of them waited for Akismet or spent its quota
     comment = Comment.objects.select_related("article").get(body=comment_data["comment"])
+    with pytest.raises(editing.ChangeRefused):  # not this browser's comment
+        editing.comment_edit_own(comment=comment, body="Hijacked.", own_comment_ids=[])
     type(comment.article).objects.filter(pk=article.pk).update(comments_open=False)
     comment.article.comments_open = False
     with pytest.raises(ValidationError):

@@ -88,17 +88,17 @@ def waiting(rules: Iterable[Rule], *, ip_address: str | None = None, email: str 
     refusal worth making before slow work that ``check`` would make pointless."""
     identities = _identities(ip_address, email)
     now = time.time()
-    keyed = {}
-    for rule in rules:
-        identity = identities[rule.by]
-        if identity and rule.value("period") > 0 and rule.value("limit") > 0:
-            keyed[_key(rule.scope, identity)] = rule.value("limit")
+    keyed = {
+        _key(rule.scope, identities[rule.by]): rule.value("limit")
+        for rule in rules
+        if _applies(rule, identities[rule.by])
+    }
     rows = RateCount.objects.filter(key__in=list(keyed), ends_at__gt=now)
     counted = {key: (n, ends) for key, n, ends in rows.values_list("key", "n", "ends_at")}
     for key, limit in keyed.items():
         n, ends = counted.get(key, (0, now))
         if n + 1 > limit:
-            return max(1, int(ends - now) + 1)
+            return _wait(ends, now)
     return None
 
 
@@ -132,13 +132,23 @@ def _key(scope: str, identity: str) -> str:
 
 def _count(rule: Rule, identity: str) -> int | None:
     """Count one event; None if it is within the rule, else the seconds until it would be."""
-    period, limit = rule.value("period"), rule.value("limit")
-    if not identity or period <= 0 or limit <= 0:
+    if not _applies(rule, identity):
         return None
+    period, limit = rule.value("period"), rule.value("limit")
     now = time.time()
     # A gap is measured from the last event let through; a window is a fixed slice of time.
     ends_at = now + period if rule.gap else (now // period + 1) * period
     counted, ends = count_event(_key(rule.scope, identity), now=now, ends_at=ends_at)
     if counted <= limit:
         return None
+    return _wait(ends, now)
+
+
+def _applies(rule: Rule, identity: str) -> bool:
+    """Whether ``rule`` counts this identity: it has one, and the rule is on."""
+    return bool(identity) and rule.value("period") > 0 and rule.value("limit") > 0
+
+
+def _wait(ends: float, now: float) -> int:
+    """Whole seconds from ``now`` until a window or gap that ends at ``ends`` is over."""
     return max(1, int(ends - now) + 1)

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Literal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -206,6 +207,12 @@ CHECKS = [banned, honeypot, keywords, too_many_links, too_fast, duplicate]
 # article's lock (PostgreSQL) or the database's only write lock (SQLite), which every other
 # post, vote and moderator's decision then waits for.
 REMOTE_CHECKS = [akismet]
+
+
+def ensure_open(article: Article) -> None:
+    """Raise ValidationError, in words for the commenter, if ``article`` takes no comments."""
+    if not article.accepts_comments():
+        raise ValidationError(_("Comments are closed on this article."))
 
 
 class NotAsked(Exception):

@@ -21,7 +21,6 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +33,7 @@ from .checks import (
     NotAsked,
     Submission,
     ask_services,
+    ensure_open,
     hold_reason,
     run_checks,
     services_on,
@@ -206,8 +206,7 @@ def comment_edit_own(
     else:  # the refusals the transaction makes again, first, so that none waits for Akismet
         if reason := refusal(comment, own_comment_ids=own_comment_ids, now=now):
             raise ChangeRefused(reason)
-        if not comment.article.accepts_comments():
-            raise ValidationError(_("Comments are closed on this article."))
+        ensure_open(comment.article)
         limits = {"ip_address": ip_address, "email": comment.author_email}
         if wait := ratelimit.waiting(ratelimit.OWN_EDITS, **limits):
             raise ratelimit.RateLimited(wait)
@@ -227,8 +226,7 @@ def _save_edit(comment, submission, asked, *, own_comment_ids, now) -> Comment:
     body = submission.body
     if body == comment.body:
         return comment
-    if not comment.article.accepts_comments():
-        raise ValidationError(_("Comments are closed on this article."))
+    ensure_open(comment.article)
     ratelimit.check(
         ratelimit.OWN_EDITS, ip_address=submission.ip_address, email=comment.author_email
     )

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
@@ -21,6 +20,7 @@ from .. import ratelimit, tasks
 from ..identity import client_ip, normalize_email
 from ..models import ArticleFollow, Subscriber
 from ..ratelimit import RateLimited
+from .checks import ensure_open
 from .forms import FollowForm
 from .section import TEMPLATE, page_context
 from .views import FOLLOW_NOTICE, csrf_by_account
@@ -35,8 +35,7 @@ def article_follow_request(*, article: Article, email: str, ip_address: str | No
     takes no comments, and ``ratelimit.RateLimited`` when this IP address asks too often
     (``ratelimit.FOLLOW_REQUESTS``); neither stores anything.
     """
-    if not article.accepts_comments():
-        raise ValidationError(_("Comments are closed on this article."))
+    ensure_open(article)
     ratelimit.check(ratelimit.FOLLOW_REQUESTS, ip_address=ip_address)
     subscriber, _created = Subscriber.objects.get_or_create(email=normalize_email(email))
     ArticleFollow.objects.get_or_create(subscriber=subscriber, article=article)

@@ -28,7 +28,16 @@ from ..identity import (
 )
 from ..models import Comment, ModerationLog, Report, text_fingerprint
 from ..sanitize import sanitize_comment
-from .checks import Finding, NotAsked, Submission, ask_services, decide, hold_reason, services_on
+from .checks import (
+    Finding,
+    NotAsked,
+    Submission,
+    ask_services,
+    decide,
+    ensure_open,
+    hold_reason,
+    services_on,
+)
 
 Status = Comment.Status
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=10)
@@ -120,8 +129,7 @@ def comment_post(
     The text is sanitized and the remote checks asked (``_ask_first``) before the transaction
     that saves it: nothing waits for them under its locks.
     """
-    if not article.accepts_comments():
-        raise ValidationError(_("Comments are closed on this article."))
+    ensure_open(article)
     submission = Submission(
         body=body,
         body_html=sanitize_comment(body),
